@@ -1,0 +1,56 @@
+"""Sphinx configuration for the place-based care knowledge hub."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# -- Project -------------------------------------------------------------------------------
+project = "Place-based Care Knowledge Hub"
+author = "NHS Library and Knowledge Services"
+_built = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or None)
+copyright = f"{time.strftime('%Y', _built)}, {author}"
+language = "en_GB"
+today_fmt = "%d %B %Y"
+
+extensions = [
+    "myst_parser",
+    "sphinx_evidence",
+]
+
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+suppress_warnings: list[str] = []
+
+# -- MyST ----------------------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block"]
+myst_heading_anchors = 3
+
+# -- Citations (sphinxcontrib-bibtex) ------------------------------------------------------
+bibtex_bibfiles = [str(ROOT / "references.bib")]
+bibtex_encoding = "utf-8"
+
+# -- HTML ----------------------------------------------------------------------------------
+html_theme = "furo"
+html_title = project
+html_static_path: list[str] = []
+html_last_updated_fmt = ""
+html_show_sourcelink = False
+html_theme_options = {
+    "navigation_with_keys": True,
+}
+
+# -- linkcheck (``nox -s linkcheck``) ------------------------------------------------------
+linkcheck_timeout = 30
+linkcheck_retries = 2
+linkcheck_anchors = False
+linkcheck_ignore = [
+    r"https://[a-z0-9.-]*sharepoint\.com/.*",  # staff-only intranet, needs a login
+]
+linkcheck_allowed_redirects = {
+    r"https://doi\.org/.*": r".*",
+    r"https://www\.kingsfund\.org\.uk/.*": r"https://www\.kingsfund\.org\.uk/.*",
+}

@@ -1,0 +1,40 @@
+"""Sphinx extensions for evidence briefs and knowledge hubs.
+
+One entry in ``extensions`` (``"sphinx_evidence"``) sets up every part:
+
+* :mod:`.glossary`: glossary cross-links (auto-linked first mentions, abbreviations,
+  previews and backlinks);
+* :mod:`.access`: access-level badges (free, OpenAthens, abstract only, ...);
+* :mod:`.citations`: a house bibliography style, annotated reading lists, "Cited on"
+  links and exports, on top of sphinxcontrib-bibtex;
+* :mod:`.blog`: blog post headers and post lists from front matter;
+* :mod:`.pdf`: accessible PDFs written with WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Set up every part of the extension."""
+    from .access import setup_access
+    from .blog import setup_blog
+    from .citations import setup_citations
+    from .glossary import setup_glossary
+    from .pdf import setup_pdf
+
+    app.setup_extension("sphinx_design")
+    app.setup_extension("sphinxcontrib.bibtex")
+    for setup_part in (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf):
+        setup_part(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

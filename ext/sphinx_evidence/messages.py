@@ -1,0 +1,60 @@
+"""Warnings: one type for the project, one subtype per kind of problem.
+
+Every warning is logged with ``type="evidence"`` and a subtype from :class:`Warn`, so a
+project can silence one kind with ``suppress_warnings = ["evidence.<subtype>"]``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from sphinx.util import logging
+
+WARNING_TYPE = "evidence"
+
+logger = logging.getLogger("sphinx_evidence")
+
+
+class Warn(Enum):
+    """The kinds of warning; the value is the subtype users suppress."""
+
+    config = "config"
+    """A configuration value is unusable."""
+    bib_syntax = "bib_syntax"
+    """A references.bib entry could not be parsed."""
+    bib_duplicate = "bib_duplicate"
+    """Two entries share a key (or, in the lint check, a DOI or title)."""
+    bib_missing_field = "bib_missing_field"
+    """An entry lacks a field its type requires."""
+    bib_unknown_type = "bib_unknown_type"
+    """An entry type the house style does not know; a generic form is used."""
+    bib_unsafe_url = "bib_unsafe_url"
+    """A url or doi field that is not http(s), mailto or a DOI; shown as text, not linked."""
+    bib_unused = "bib_unused"
+    """An entry no page cites or lists (lint check)."""
+    access_unknown = "access_unknown"
+    """An access level not in the configured vocabulary."""
+    cite_unknown = "cite_unknown"
+    """A citation or reading-list key that references.bib does not hold."""
+    reading_list = "reading_list"
+    """A reading-list option is unusable."""
+    term_unknown = "term_unknown"
+    """A glossary term reference that matches no entry."""
+    term_case_duplicate = "term_case_duplicate"
+    """Two glossary names that differ only in case."""
+    term_empty = "term_empty"
+    """A glossary entry with an empty definition."""
+    term_no_source = "term_no_source"
+    """A glossary definition that cites no source."""
+    term_unused = "term_unused"
+    """A glossary entry no page uses (off by default)."""
+    post_meta = "post_meta"
+    """Blog post front matter that is missing or malformed (a bad date, say)."""
+    pdf = "pdf"
+    """A PDF could not be written or failed its checks."""
+
+
+def warn(kind: Warn, message: str, location: Any = None, **kwargs: Any) -> None:
+    """Log a warning of ``kind`` at ``location`` (a node, a docname, or (docname, line))."""
+    logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location, **kwargs)

@@ -1,0 +1,32 @@
+"""Helpers the tests share: running sphinx-build and reading page bodies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+
+def sphinx_build(src: Path, out: Path, builder: str = "html", *args: str) -> subprocess.CompletedProcess[str]:
+    """Run sphinx-build in a subprocess (as a user would) and return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", builder, *args, str(src), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def page_bodies(html_dir: Path) -> dict[str, str]:
+    """The main article of every HTML page, keyed by its path relative to ``html_dir``."""
+    bodies = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        rel = page.relative_to(html_dir).as_posix()
+        if rel.startswith(("_static/", "_sources/")) or rel in {"genindex.html", "search.html"}:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article") or soup.body
+        bodies[rel] = article.decode() if article else ""
+    return bodies

@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "sphinx_evidence"]
+bibtex_bibfiles = ["refs.bib"]
