@@ -31,6 +31,8 @@ class Warn(Enum):
     """An entry type the house style does not know; a generic form is used."""
     bib_unsafe_url = "bib_unsafe_url"
     """A url or doi field that is not http(s), mailto or a DOI; shown as text, not linked."""
+    bib_markup = "bib_markup"
+    """A field holding HTML markup; it is shown as text, never as markup."""
     bib_unused = "bib_unused"
     """An entry no page cites or lists (lint check)."""
     access_unknown = "access_unknown"
