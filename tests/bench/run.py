@@ -1,0 +1,457 @@
+"""Benchmark: our stack against the stock stack on the same generated corpus.
+
+``python tests/bench/run.py`` (or ``nox -s bench``) generates corpora with
+:mod:`tests.bench.corpus` and builds each, in its own ``sphinx-build`` subprocess:
+
+* **stock**: myst-parser, sphinx-design, sphinxcontrib-bibtex and furo;
+* **ours**: ``sphinx_evidence`` (auto-linking, house style, reading lists, badges);
+* **ours, auto-linking off**: the same with ``evidence_glossary_autolink = False``;
+
+then edits one page and rebuilds incrementally (stock and ours), and builds PDFs with the
+``evidencepdf`` builder (the real site and the smallest corpus) when that builder exists.
+Wall time and peak memory (``ru_maxrss`` of the build process, from ``os.wait4``) are
+measured for each build. Speed is compared as ratios within one run on one machine.
+
+Results go to ``build/bench/results.json`` and ``results.md``; ``--record`` also writes the
+Markdown to ``docs/_data/bench.md.inc``, which ``docs/benchmarks.md`` includes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script: make ``tests.bench`` importable
+    sys.path.insert(0, str(REPO))
+
+from tests.bench.corpus import CorpusSpec, edit_one_page, generate  # noqa: E402
+
+DEFAULT_SIZES = ("200x1000x100", "400x2000x500")
+QUICK_SIZES = ("12x60x15",)
+RECORD_PATH = REPO / "docs" / "_data" / "bench.md.inc"
+PROBE = """
+import json, sys
+from docutils.parsers.rst import directives, roles
+from sphinx.application import Sphinx
+src, out = sys.argv[1], sys.argv[2]
+app = Sphinx(src, src, out + "/out", out + "/doctrees", "dummy", status=None, warning=None)
+found = {
+    "reading-list directive": "reading-list" in directives._directives,
+    "access role": "access" in roles._roles,
+    "evidence_glossary_autolink option": "evidence_glossary_autolink" in app.config,
+    "evidencepdf builder": "evidencepdf" in app.registry.builders,
+}
+try:
+    from pybtex.plugin import find_plugin
+    find_plugin("pybtex.style.formatting", "evidence")
+    found["evidence bibliography style"] = True
+except Exception:
+    found["evidence bibliography style"] = False
+print(json.dumps(found))
+"""
+
+
+@dataclass
+class Build:
+    """One measured sphinx-build."""
+
+    corpus: str
+    stack: str
+    kind: str
+    """``full``, ``incremental`` or ``pdf``."""
+    seconds: float | None = None
+    peak_mb: float | None = None
+    returncode: int | None = None
+    warnings: int = 0
+    pages: int = 0
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+@dataclass
+class Report:
+    started: str
+    machine: dict[str, Any]
+    features: dict[str, bool]
+    notes: list[str]
+    builds: list[Build] = field(default_factory=list)
+    ratios: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in (
+        "sphinx",
+        "myst-parser",
+        "sphinx-design",
+        "sphinxcontrib-bibtex",
+        "furo",
+        "weasyprint",
+    ):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _commit() -> str:
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return sha
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu(),
+        "cores": os.cpu_count(),
+        "commit": _commit(),
+        "versions": _versions(),
+    }
+
+
+def probe(src: Path, work: Path) -> dict[str, bool]:
+    """Which of our features the installed extension registers (for the ours corpus)."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(src), str(work / "probe")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    except (IndexError, ValueError):
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"probe failed: {last}", file=sys.stderr)
+        return {"extension loads": False}
+
+
+def run_build(
+    src: Path,
+    out: Path,
+    builder: str,
+    log: Path,
+    *,
+    autolink: bool = True,
+    jobs: int = 1,
+    timeout: float = 1800,
+) -> tuple[float, float, int, int]:
+    """Run one sphinx-build; return (seconds, peak MB, return code, warnings)."""
+    env = dict(os.environ, BENCH_AUTOLINK="1" if autolink else "0", PYTHONHASHSEED="0")
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-q",
+        "-b",
+        builder,
+        "-j",
+        str(jobs),
+        "-d",
+        str(out / ".doctrees"),
+        str(src),
+        str(out),
+    ]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+    proc.returncode = code = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    warnings = sum(1 for line in text.splitlines() if "WARNING:" in line or "ERROR:" in line)
+    return seconds, usage.ru_maxrss / 1024, code, warnings
+
+
+def _count_pages(out: Path, builder: str) -> int:
+    if builder == "evidencepdf":
+        return len(list(out.rglob("*.pdf")))
+    return sum(1 for p in out.rglob("*.html") if "_static" not in p.parts)
+
+
+def measure(
+    report: Report,
+    corpus: str,
+    stack: str,
+    kind: str,
+    src: Path,
+    out: Path,
+    builder: str = "html",
+    **kwargs: Any,
+) -> Build:
+    seconds, peak, code, warnings = run_build(
+        src, out, builder, out.parent / f"{out.name}-{kind}.log", **kwargs
+    )
+    build = Build(
+        corpus,
+        stack,
+        kind,
+        round(seconds, 2),
+        round(peak, 1),
+        code,
+        warnings,
+        _count_pages(out, builder),
+    )
+    if code != 0:
+        log = out.parent / f"{out.name}-{kind}.log"
+        build.note = f"failed (exit {code}): {_first_error(log)}"
+    report.builds.append(build)
+    print(
+        f"  {stack:<22} {kind:<12} {seconds:7.1f} s {peak:7.0f} MB  exit {code}  "
+        f"{warnings} warnings  {build.pages} outputs",
+        flush=True,
+    )
+    return build
+
+
+def _first_error(log: Path) -> str:
+    """The line of a failed build's log that says what went wrong."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    for line in reversed(lines):
+        if "Error" in line:
+            return line.strip()[:200]
+    return next((line.strip()[:200] for line in lines if line.strip()), "no output")
+
+
+def _ratio(num: Build | None, den: Build | None) -> float | None:
+    if not (num and den and num.ok and den.ok and num.seconds and den.seconds):
+        return None
+    return round(num.seconds / den.seconds, 2)
+
+
+def bench_corpus(report: Report, spec: CorpusSpec, work: Path, jobs: int) -> None:
+    label = spec.label
+    print(f"corpus {label}", flush=True)
+    base = work / f"{spec.pages}x{spec.entries}x{spec.terms}"
+    shutil.rmtree(base, ignore_errors=True)
+    stock_src = generate(spec, base / "src-stock", "stock")
+    ours_src = generate(spec, base / "src-ours", "ours")
+    stock = measure(report, label, "stock", "full", stock_src, base / "stock", jobs=jobs)
+    ours = measure(report, label, "ours", "full", ours_src, base / "ours", jobs=jobs)
+    noauto = measure(
+        report,
+        label,
+        "ours, autolink off",
+        "full",
+        ours_src,
+        base / "ours-noauto",
+        autolink=False,
+        jobs=jobs,
+    )
+    edit_one_page(stock_src, spec)
+    edit_one_page(ours_src, spec)
+    stock_inc = measure(report, label, "stock", "incremental", stock_src, base / "stock", jobs=jobs)
+    ours_inc = measure(report, label, "ours", "incremental", ours_src, base / "ours", jobs=jobs)
+    report.ratios += [
+        {"corpus": label, "what": "full build, ours / stock", "ratio": _ratio(ours, stock)},
+        {
+            "corpus": label,
+            "what": "full build, ours without auto-linking / stock",
+            "ratio": _ratio(noauto, stock),
+        },
+        {
+            "corpus": label,
+            "what": "full build, auto-linking on / off",
+            "ratio": _ratio(ours, noauto),
+        },
+        {
+            "corpus": label,
+            "what": "one-page edit, ours / stock",
+            "ratio": _ratio(ours_inc, stock_inc),
+        },
+    ]
+
+
+def bench_pdf(report: Report, spec: CorpusSpec, work: Path) -> None:
+    print("PDF builds (evidencepdf)", flush=True)
+    site = work / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(REPO / "docs", site / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copy(REPO / "references.bib", site / "references.bib")
+    measure(
+        report, "the real site", "ours", "pdf", site / "docs", site / "pdf", builder="evidencepdf"
+    )
+    base = work / f"pdf-{spec.pages}x{spec.entries}x{spec.terms}"
+    shutil.rmtree(base, ignore_errors=True)
+    src = generate(spec, base / "src-ours", "ours")
+    measure(report, spec.label, "ours", "pdf", src, base / "pdf", builder="evidencepdf")
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(report: Report) -> str:
+    m = report.machine
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    lines = [
+        f"Run started {report.started} at commit `{m['commit']}` on {m['cpu']} "
+        f"({m['cores']} cores), Python {m['python']}; {versions}.",
+        "",
+        "Features found: "
+        + ", ".join(
+            f"{name} {'yes' if there else '**no**'}" for name, there in report.features.items()
+        )
+        + ".",
+        "",
+        "| corpus | stack | build | time (s) | peak memory (MB) | warnings | outputs | note |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for b in report.builds:
+        lines.append(
+            f"| {b.corpus} | {b.stack} | {b.kind} | {_fmt(b.seconds)} | "
+            f"{_fmt(b.peak_mb, 0)} | {b.warnings} | {b.pages} | {b.note} |"
+        )
+    lines += ["", "| corpus | ratio of times | value |", "| --- | --- | ---: |"]
+    for r in report.ratios:
+        lines.append(f"| {r['corpus']} | {r['what']} | {_fmt(r['ratio'], 2)} |")
+    lines += ["", *[f"- {note}" for note in report.notes], ""]
+    return "\n".join(lines)
+
+
+def table(report: Report) -> str:
+    rows = [f"{'corpus':<40} {'stack':<22} {'build':<12} {'time s':>8} {'peak MB':>8}"]
+    for b in report.builds:
+        rows.append(
+            f"{b.corpus:<40} {b.stack:<22} {b.kind:<12} {_fmt(b.seconds):>8} "
+            f"{_fmt(b.peak_mb, 0):>8} {b.note}"
+        )
+    rows.append("")
+    for r in report.ratios:
+        rows.append(f"{r['corpus']:<40} {r['what']:<48} {_fmt(r['ratio'], 2):>6}")
+    return "\n".join(rows)
+
+
+def run(
+    sizes: list[CorpusSpec],
+    out: Path,
+    *,
+    pdf: bool = True,
+    jobs: int = 1,
+    record: Path | None = None,
+) -> Report:
+    """Run the whole benchmark; write ``results.json`` and ``results.md`` into ``out``."""
+    work = out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    probe_src = generate(sizes[0], work / "probe-src", "ours")
+    report = Report(
+        started=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        machine=machine(),
+        features=probe(probe_src, work),
+        notes=[
+            "The stock corpus is the ours corpus with `@report` written as `@techreport` and "
+            "`@online` as `@misc` (stock pybtex styles crash on the biblatex types), "
+            "`{bibliography}` with `:filter:` in place of `{reading-list}`, and sphinx-design "
+            "badges in place of `{access}`; the prose, glossary, citations and pages are the same.",
+            "Times are wall-clock seconds of one run (`-j "
+            f"{jobs}`) on a machine that may be shared; compare the ratios, not the seconds.",
+            "Peak memory is the largest resident set of the build process (`ru_maxrss`).",
+            "The incremental build follows an edit of one page that adds a citation and "
+            "glossary mentions.",
+        ],
+    )
+    for spec in sizes:
+        bench_corpus(report, spec, work, jobs)
+    if not pdf:
+        report.notes.append("PDF builds were not run (`--no-pdf`).")
+    elif report.features.get("evidencepdf builder"):
+        bench_pdf(report, min(sizes, key=lambda s: s.pages), work)
+    else:
+        report.notes.append("PDF: not available (the `evidencepdf` builder is not registered).")
+        print("PDF: not available (the evidencepdf builder is not registered)")
+    (out / "results.json").write_text(
+        json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8"
+    )
+    text = markdown(report)
+    (out / "results.md").write_text(text, encoding="utf-8")
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(text, encoding="utf-8")
+    print(table(report))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"tiny corpus {QUICK_SIZES[0]}")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        metavar="PAGESxENTRIESxTERMS",
+        help=f"corpus sizes (default: {' '.join(DEFAULT_SIZES)})",
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "build" / "bench")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="sphinx-build -j")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF builds")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"also write the Markdown table to {RECORD_PATH.relative_to(REPO)}",
+    )
+    args = parser.parse_args(argv)
+    sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    try:
+        specs = [CorpusSpec.parse(text) for text in sizes]
+    except ValueError as err:
+        parser.error(str(err))
+    report = run(
+        specs,
+        args.out.resolve(),
+        pdf=not args.no_pdf,
+        jobs=args.jobs,
+        record=RECORD_PATH if args.record else None,
+    )
+    return 0 if all(b.ok for b in report.builds) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

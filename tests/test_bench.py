@@ -1,0 +1,108 @@
+"""The benchmark's corpus generator and runner work (on a tiny corpus; no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.bench import run as bench
+from tests.bench.corpus import CorpusSpec, edit_one_page, generate
+
+TINY = CorpusSpec(pages=6, entries=30, terms=8, pages_per_part=4)
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_corpus_is_deterministic_and_flavours_share_the_prose(tmp_path: Path) -> None:
+    first = _files(generate(TINY, tmp_path / "a", "ours"))
+    again = _files(generate(TINY, tmp_path / "b", "ours"))
+    stock = _files(generate(TINY, tmp_path / "c", "stock"))
+    assert first == again
+    pages = sorted(name for name in first if re.fullmatch(r"part\d+/page\d+\.md", name))
+    assert len(pages) == TINY.pages
+    assert set(first) == set(stock)
+    for name in pages:  # same prose; only the access badge line differs
+        assert first[name].splitlines()[:-1] == stock[name].splitlines()[:-1]
+        assert "{access}`" in first[name]
+        assert "{bdg-" in stock[name]
+    prose = "\n".join(first[name] for name in pages)
+    assert "{term}`" in prose
+    assert "{cite:p}`" in prose
+    assert "@report{" in first["references.bib"]
+    assert "@online{" in first["references.bib"]
+    assert "@report{" not in stock["references.bib"]
+    assert "@online{" not in stock["references.bib"]
+    assert first["references.bib"].count("access = {") == TINY.entries
+    assert "{reading-list}" in first["lists/alpha.md"]
+    assert "{bibliography}" in stock["lists/alpha.md"]
+
+
+def test_corpus_rejects_bad_sizes() -> None:
+    assert CorpusSpec.parse("20x100x10") == CorpusSpec(pages=20, entries=100, terms=10)
+    with pytest.raises(ValueError):
+        CorpusSpec.parse("0x10x10")
+
+
+def test_edit_one_page_appends_a_citation(tmp_path: Path) -> None:
+    src = generate(TINY, tmp_path / "src", "stock")
+    before = (src / "part01" / "page0001.md").read_text(encoding="utf-8")
+    page = edit_one_page(src, TINY)
+    after = page.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert f"{{cite:p}}`ref{TINY.entries - 1:05d}`" in after[len(before) :]
+
+
+def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
+    report = bench.run([TINY], tmp_path, pdf=False, record=tmp_path / "record.md.inc")
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert set(data) == {"started", "machine", "features", "notes", "builds", "ratios"}
+    assert {"python", "cpu", "cores", "commit", "versions"} <= set(data["machine"])
+    kinds = [(b["stack"], b["kind"]) for b in data["builds"]]
+    assert kinds == [
+        ("stock", "full"),
+        ("ours", "full"),
+        ("ours, autolink off", "full"),
+        ("stock", "incremental"),
+        ("ours", "incremental"),
+    ]
+    for build in data["builds"]:
+        assert set(build) == {
+            "corpus",
+            "stack",
+            "kind",
+            "seconds",
+            "peak_mb",
+            "returncode",
+            "warnings",
+            "pages",
+            "note",
+        }
+        assert build["seconds"] > 0
+        assert build["peak_mb"] > 10  # a Python process holding Sphinx
+    stock_full = data["builds"][0]
+    # The stock corpus is built by the stock stack without a single warning: the
+    # comparison is fair only if the stock side does all its work.
+    assert stock_full["returncode"] == 0, stock_full["note"]
+    assert stock_full["warnings"] == 0
+    assert stock_full["pages"] >= TINY.pages
+    assert [r["what"] for r in data["ratios"]] == [
+        "full build, ours / stock",
+        "full build, ours without auto-linking / stock",
+        "full build, auto-linking on / off",
+        "one-page edit, ours / stock",
+    ]
+    assert any("not run" in note for note in data["notes"])
+    text = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert text == (tmp_path / "record.md.inc").read_text(encoding="utf-8")
+    assert "| corpus | stack | build | time (s) |" in text
+    assert text.count(f"| {TINY.label} |") == len(data["builds"]) + len(data["ratios"])
+    assert report.builds[0].ok
