@@ -28,6 +28,7 @@ suppress_warnings: list[str] = []
 # -- MyST ----------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block"]
 myst_heading_anchors = 3
+myst_title_to_header = True  # blog posts take their title from front matter
 
 # -- Citations (sphinxcontrib-bibtex) ------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "references.bib")]

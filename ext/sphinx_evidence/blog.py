@@ -1,9 +1,347 @@
-"""blog: set up in :func:`setup_blog`."""
+"""blog: post headers from front matter, ``{postlist}`` lists and tag archives.
+
+A *post* is a page under ``evidence_blog_path`` (default ``blog``) whose front matter has
+any of the post keys (``date``, ``authors``, ``tags``, ``summary``, ``original``,
+``publication``)::
+
+    ---
+    title: Place-based Care
+    date: 2019-11          # YYYY, YYYY-MM or YYYY-MM-DD, as far as known
+    authors: [Emily Hopkins, Katie Nicholas]
+    tags: [STP]
+    summary: One sentence.
+    original: https://...  # where it was first published
+    publication: Knowledge for Healthcare blog
+    ---
+
+Each post gets a header (byline, date as precise as it is known, tags linking to their
+archive pages ``<evidence_blog_tags_path>/<slug>``, "First published" link) made of
+stock docutils nodes, so every builder renders it. ``{postlist}`` (options ``:tag:`` and
+``:limit:``) lists posts newest first; it is resolved at write time from the data of all
+posts, kept in :class:`BlogDomain` (parallel safe), and ``env-updated`` returns the pages
+holding lists whenever any post changed, so incremental builds stay right.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable, Set
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from . import config as cfg
+from .blog_meta import BlogConfig, Post, format_date, parse_post, slug
+from .docs_tables import setup_docs_tables
+from .messages import Warn, warn
+
+PREFIX = "evidence_blog"
+CSS = "blog.css"
+
+
+class postlist(nodes.General, nodes.Element):
+    """Placeholder for a list of posts; replaced at write time by a bullet list."""
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+class BlogDomain(Domain):
+    """Posts (by docname) and the pages that hold ``{postlist}``."""
+
+    name = "evidence_blog"
+    label = "Blog"
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {"posts": {}, "lists": {}, "fingerprint": ""}
+
+    @property
+    def posts(self) -> dict[str, Post]:
+        return self.data.setdefault("posts", {})
+
+    @property
+    def lists(self) -> dict[str, int]:
+        """Docname -> how many ``{postlist}`` directives it holds."""
+        return self.data.setdefault("lists", {})
+
+    def clear_doc(self, docname: str) -> None:
+        self.posts.pop(docname, None)
+        self.lists.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["posts"]:
+                self.posts[docname] = otherdata["posts"][docname]
+            if docname in otherdata["lists"]:
+                self.lists[docname] = otherdata["lists"][docname]
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
+
+    def sorted_posts(self, tag: str | None = None) -> list[Post]:
+        """Posts newest first (undated last, by title); only those tagged ``tag`` if given."""
+        chosen = [p for p in self.posts.values() if tag is None or slug(tag) in p.tag_slugs]
+        dated = sorted((p for p in chosen if p.date), key=lambda p: (p.date, p.title))
+        undated = sorted((p for p in chosen if not p.date), key=lambda p: p.title.lower())
+        return list(reversed(dated)) + undated
+
+    def fingerprint(self) -> str:
+        rows = [self.posts[d].as_json() for d in sorted(self.posts)]
+        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+
+
+def _domain(env: BuildEnvironment) -> BlogDomain:
+    domain = env.domains["evidence_blog"]
+    assert isinstance(domain, BlogDomain)
+    return domain
+
+
+def _config(config: Config) -> BlogConfig:
+    return cfg.read(config, PREFIX, BlogConfig)
+
+
+def _is_under(docname: str, folder: str) -> bool:
+    folder = folder.strip("/")
+    return not folder or docname.startswith(folder + "/")
+
+
+def _doc_link(target: str, text: str, refdoc: str) -> addnodes.pending_xref:
+    """A reference to page ``target`` that every builder resolves."""
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + target,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=refdoc,
+    )
+    ref += nodes.inline(text, text)
+    return ref
+
+
+def _names(authors: Iterable[str]) -> str:
+    names = list(authors)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _byline(post: Post) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["evidence-post-byline"])
+    if post.authors:
+        para += nodes.Text("By ")
+        para += nodes.strong(_names(post.authors), _names(post.authors))
+    if post.date:
+        if post.authors:
+            para += nodes.Text(", ")
+        para += nodes.inline(
+            format_date(post.date), format_date(post.date), classes=["evidence-post-date"]
+        )
+    else:
+        para += nodes.Text(" (date of first publication not known)" if post.authors else "")
+    return para
+
+
+def _original(post: Post) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["evidence-post-original"])
+    para += nodes.Text("First published ")
+    if post.publication:
+        para += nodes.Text("on the ")
+        para += nodes.emphasis(post.publication, post.publication)
+        para += nodes.Text(" at ")
+    else:
+        para += nodes.Text("at ")
+    para += nodes.reference(post.original, post.original, refuri=post.original)
+    para += nodes.Text(".")
+    return para
+
+
+def _tags(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["evidence-post-tags"])
+    para += nodes.Text("Tags: ")
+    for i, (tag, tag_slug) in enumerate(zip(post.tags, post.tag_slugs, strict=True)):
+        if i:
+            para += nodes.Text(", ")
+        target = f"{tags_path.strip('/')}/{tag_slug}"
+        if target in env.found_docs:
+            para += _doc_link(target, tag, post.docname)
+        else:
+            para += nodes.Text(tag)
+    return para
+
+
+def post_header(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.container:
+    """The header shown under a post's title, made only of stock docutils nodes."""
+    header = nodes.container(classes=["evidence-post-header"])
+    header += _byline(post)
+    if post.tags:
+        header += _tags(post, env, tags_path)
+    if post.original:
+        header += _original(post)
+    return header
+
+
+def _read_post(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.current_document.docname
+    conf = _config(app.config)
+    if not _is_under(docname, conf.path):
+        return
+    source = env.doc2path(docname)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError:  # pragma: no cover - Sphinx just read it
+        return
+    title_node = next(iter(doctree.findall(nodes.title)), None)
+    title = title_node.astext() if title_node is not None else ""
+    post, problems = parse_post(docname, text, title)
+    for line, message in problems:
+        warn(Warn.post_meta, message, location=(docname, line))
+    if post is None:
+        return
+    _domain(env).posts[docname] = post
+    for tag_slug in post.tag_slugs:
+        target = f"{conf.tags_path.strip('/')}/{tag_slug}"
+        if target not in env.found_docs:
+            warn(
+                Warn.post_meta,
+                f"tag {post.tags[post.tag_slugs.index(tag_slug)]!r} has no archive page "
+                f"{target!r}; create it with a {{postlist}} directive",
+                location=(docname, post.lines.get("tags", 1)),
+            )
+    header = post_header(post, env, conf.tags_path)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, header)
+    else:
+        doctree.insert(0, header)
+
+
+def _positive_int(argument: str | None) -> int:
+    return directives.positive_int(argument or "")
+
+
+class PostList(SphinxDirective):
+    """``{postlist}``: the posts, newest first (``:tag:`` to filter, ``:limit:`` to cut)."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "tag": directives.unchanged_required,
+        "limit": _positive_int,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        node = postlist()
+        self.set_source_info(node)
+        node["tag"] = self.options.get("tag", "").strip() or None
+        node["limit"] = self.options.get("limit", 0)
+        node["docname"] = self.env.current_document.docname
+        lists = _domain(self.env).lists
+        lists[node["docname"]] = lists.get(node["docname"], 0) + 1
+        return [node]
+
+
+def _post_item(post: Post, refdoc: str) -> nodes.list_item:
+    item = nodes.list_item(classes=["evidence-postlist-item"])
+    head = nodes.paragraph()
+    head += nodes.strong("", "", _doc_link(post.docname, post.title, refdoc))
+    details = [format_date(post.date) if post.date else "", _names(post.authors)]
+    extra = " · ".join(d for d in details if d)
+    if extra:
+        head += nodes.Text(" · " + extra)
+    item += head
+    if post.summary:
+        item += nodes.paragraph(post.summary, post.summary, classes=["evidence-post-summary"])
+    return item
+
+
+class ResolvePostLists(SphinxPostTransform):
+    """Replace each ``postlist`` placeholder with a bullet list (before references resolve)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = _domain(self.env)
+        for node in list(self.document.findall(postlist)):
+            posts = domain.sorted_posts(node["tag"])
+            if node["limit"]:
+                posts = posts[: node["limit"]]
+            if not posts:
+                para = nodes.paragraph("", "No posts yet.", classes=["evidence-postlist"])
+                node.replace_self(para)
+                continue
+            bullets = nodes.bullet_list(classes=["evidence-postlist"])
+            for post in posts:
+                bullets += _post_item(post, node["docname"])
+            node.replace_self(bullets)
+
+
+def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Rewrite every page with a post list when any post was added, changed or removed."""
+    domain = _domain(env)
+    now = domain.fingerprint()
+    if now == domain.data.get("fingerprint"):
+        return []
+    domain.data["fingerprint"] = now
+    return sorted(domain.lists)
+
+
+def _env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """Re-read posts whose tag archive page appeared or went away (their header links)."""
+    tags_path = _config(app.config).tags_path.strip("/")
+    moved = set(added) | set(removed)
+    return [
+        post.docname
+        for post in _domain(env).posts.values()
+        if any(f"{tags_path}/{s}" in moved for s in post.tag_slugs)
+    ]
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    _config(config)  # raises ConfigError when unusable
+
+
+def _add_assets(app: Sphinx) -> None:
+    """HTML builders only: copy ``blog.css`` into ``_static`` and link it from every page."""
+    if app.builder.format != "html":
+        return
+    static = Path(app.builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(__file__).parent / "static" / CSS, static / CSS)
+    app.add_css_file(CSS)
 
 
 def setup_blog(app: Sphinx) -> None:
-    """Register the blog feature with app."""
+    """Register the blog feature with app (and the contributor guide's tables)."""
+    setup_docs_tables(app)
+    cfg.register(app, PREFIX, BlogConfig)
+    app.add_domain(BlogDomain)
+    app.add_node(
+        postlist,
+        html=(_skip, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.add_directive("postlist", PostList)
+    app.add_post_transform(ResolvePostLists)
+    app.connect("config-inited", _config_inited)
+    app.connect("doctree-read", _read_post)
+    app.connect("env-updated", _env_updated)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("builder-inited", _add_assets)
