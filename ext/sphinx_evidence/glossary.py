@@ -1,9 +1,339 @@
-"""glossary: set up in :func:`setup_glossary`."""
+"""Glossary cross-links: auto-linked first mentions, abbreviations, previews and backlinks.
+
+Authors keep the stock ``{glossary}`` directive and ``{term}`` role. On top of them:
+
+* the first mention of each entry on each page (any of its names, a regular plural, or an
+  explicit ``{term}``) links to the entry; abbreviations are wrapped in ``<abbr>`` with the
+  expansion. Never in headings, titles, captions, rubrics, links, literals or code,
+  footnotes and citations (a footnote is a source note, not prose), nor on a page that
+  holds glossary entries. Front matter ``autolink: false`` turns it off for a page;
+  ``evidence_glossary_autolink = False`` for the project.
+* a definition may end with a field ``:autolink: no`` (never auto-linked) or
+  ``:autolink: form one; form two`` (only these forms); the field is removed from the
+  page. A name that is one common word (``evidence_glossary_common_words``) is
+  auto-linked only through stated forms.
+* HTML: each term link carries ``aria-describedby`` pointing at a hidden preview (first
+  paragraph of the definition and its source) embedded in the page; ``glossary.js`` shows
+  it on hover, focus and tap, and hides it on Esc. Without JavaScript the link still works.
+* each entry ends with "Used on:" and links to every page that mentions it, in toctree
+  order.
+* warnings ``evidence.term_*``: unknown ``{term}``, names differing only in case, empty
+  definition, definition with no source, entry no page uses (only with
+  ``evidence_glossary_warn_unused = True``).
+
+For the PDF builder :func:`terms_used` lists the entries a page uses.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from . import config as config_mod
+from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
+from .glossary_match import Candidate, Matcher, is_case_sensitive, plurals
+from .messages import Warn, warn
+
+PREFIX = "evidence_glossary"
+STATIC = Path(__file__).parent / "static"
+ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
+
+DEFAULT_COMMON_WORDS = (
+    "place",
+    "places",
+    "system",
+    "systems",
+    "neighbourhood",
+    "neighbourhoods",
+    "care",
+    "health",
+    "partnership",
+    "partnerships",
+    "board",
+    "network",
+    "community",
+    "population",
+    "evidence",
+)
+
+
+@dataclass(frozen=True)
+class GlossaryConfig:
+    """Options of the glossary cross-links (``evidence_glossary_<name>`` in conf.py)."""
+
+    autolink: bool = field(
+        default=True,
+        metadata={"help": "Auto-link the first mention of each glossary term on each page."},
+    )
+    previews: bool = field(
+        default=True,
+        metadata={"help": "HTML: show a term's definition and source on hover, focus or tap."},
+    )
+    backlinks: bool = field(
+        default=True,
+        metadata={"help": 'End each glossary entry with "Used on:" and the pages using it.'},
+    )
+    backlinks_label: str = field(
+        default="Used on:",
+        metadata={"help": "The words before the list of pages using an entry."},
+    )
+    warn_unused: bool = field(
+        default=False,
+        metadata={"help": "Warn (evidence.term_unused) about entries no page uses."},
+    )
+    common_words: list[str] | tuple[str, ...] = field(
+        default=DEFAULT_COMMON_WORDS,
+        metadata={
+            "help": "Single words auto-linked only through an entry's stated "
+            "`:autolink:` forms (so 'take place' is never linked)."
+        },
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.backlinks_label, str):
+            raise ValueError("backlinks_label must be a string")
+        words = self.common_words
+        if isinstance(words, str) or not all(isinstance(w, str) for w in words):
+            raise ValueError("common_words must be a list of words")
+        object.__setattr__(self, "common_words", tuple(w.lower() for w in words))
+
+
+def glossary_config(config: Config) -> GlossaryConfig:
+    """The validated glossary options of a project."""
+    return config_mod.read(config, PREFIX, GlossaryConfig)
+
+
+def candidates(entries: list[Entry], cfg: GlossaryConfig) -> list[Candidate]:
+    """The auto-linkable forms of ``entries`` (names and plurals, or stated forms)."""
+    found: list[Candidate] = []
+    for entry in entries:
+        if entry.autolink == ():
+            continue
+        if entry.autolink is None:
+            forms = [
+                name
+                for name in entry.names
+                if not (" " not in name and name.lower() in cfg.common_words)
+            ]
+        else:
+            forms = list(entry.autolink)
+        for form in forms:
+            exact = is_case_sensitive(form)
+            is_abbrev = form == entry.abbreviation
+            for variant in (form, *plurals(form)):
+                found.append(Candidate(entry.key, variant, exact, is_abbrev))
+    return found
+
+
+class _Cache:
+    """Per-domain cache of the compiled matcher and name index (not shared between envs)."""
+
+    def __init__(self) -> None:
+        self.signature: Any = None
+        self.matcher: Matcher = Matcher(())
+        self.names: dict[str, str] = {}
+        self.lower_names: dict[str, str] = {}
+
+
+def _cache(domain: GlossaryDomain, cfg: GlossaryConfig) -> _Cache:
+    entries = domain.all_entries()
+    signature = (tuple((e.key, e.names, e.autolink) for e in entries), cfg.common_words)
+    cache: _Cache | None = getattr(domain, "_evidence_cache", None)
+    if cache is None or cache.signature != signature:
+        cache = _Cache()
+        cache.signature = signature
+        cache.matcher = Matcher(candidates(entries, cfg))
+        for entry in entries:
+            for name in entry.names:
+                cache.names.setdefault(" ".join(name.split()), entry.key)
+                cache.lower_names.setdefault(" ".join(name.split()).lower(), entry.key)
+        domain._evidence_cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def matcher_for(domain: GlossaryDomain, cfg: GlossaryConfig) -> Matcher:
+    """The compiled matcher of the current entries."""
+    return _cache(domain, cfg).matcher
+
+
+def lookup(domain: GlossaryDomain, cfg: GlossaryConfig, target: str) -> str | None:
+    """Key of the entry a ``{term}`` target names (exact first, then ignoring case)."""
+    cache = _cache(domain, cfg)
+    target = " ".join(target.split())
+    return cache.names.get(target) or cache.lower_names.get(target.lower())
+
+
+def doc_order(env: BuildEnvironment) -> list[str]:
+    """Every page in toctree order from the root; pages outside any toctree after, by title."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        doc = stack.pop()
+        if doc in seen or doc not in env.all_docs:
+            continue
+        seen.add(doc)
+        order.append(doc)
+        stack.extend(reversed(env.toctree_includes.get(doc, [])))
+    rest = sorted(set(env.all_docs) - seen, key=lambda d: (page_title(env, d).lower(), d))
+    return order + rest
+
+
+def page_title(env: BuildEnvironment, docname: str) -> str:
+    """A page's title as text (its docname when it has none)."""
+    title = env.titles.get(docname)
+    text = title.astext().strip() if title is not None else ""
+    return text or docname
+
+
+def backlinks(env: BuildEnvironment, entry: Entry) -> list[str]:
+    """Pages (other than the entry's own) that mention ``entry``, in toctree order."""
+    domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
+    using = set(domain.docs_mentioning(entry.key)) - {entry.docname}
+    return [doc for doc in domain.data.get("order", []) if doc in using]
+
+
+def terms_used(env: BuildEnvironment, docname: str) -> list[Entry]:
+    """The glossary entries page ``docname`` uses, sorted by their first name.
+
+    A page uses an entry when it links to it with ``{term}`` or mentions one of its
+    auto-linked forms (the same set that gives the entry's "Used on:" backlinks). Each
+    :class:`~sphinx_evidence.glossary_data.Entry` has ``names`` (abbreviation first, then
+    expansion, then synonyms), ``docname`` and ``anchor`` (the entry's page and id, for an
+    internal link), ``paragraph`` (a detached copy of the definition's first paragraph,
+    with its ``{cite}`` references still pending) and ``cite_keys`` (its sources). Valid
+    after ``env-updated`` (e.g. in a builder's write phase). The PDF builder uses it to end
+    a brief's own PDF with a glossary of the terms it uses.
+    """
+    domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
+    by_key = domain.entries_by_key()
+    used = [by_key[key] for key in domain.mentions(docname) if key in by_key]
+    return sorted(used, key=lambda e: (e.names[0].lower(), e.key))
+
+
+def source_label(env: BuildEnvironment, key: str) -> tuple[str, str, str] | None:
+    """(author, year, title) of a references.bib entry, as plain text; None if unknown."""
+    try:
+        bibdata = env.domains["cite"].bibdata  # type: ignore[attr-defined]
+        bib = bibdata.data.entries[key]
+    except (KeyError, AttributeError):
+        return None
+
+    def clean(text: str) -> str:
+        return " ".join(text.replace("{", "").replace("}", "").replace("\\&", "&").split())
+
+    people = bib.persons.get("author") or bib.persons.get("editor") or []
+    names = [clean(" ".join(p.prelast_names + p.last_names)) for p in people]
+    if not names:
+        for name in ("organization", "institution", "publisher", "journal"):
+            if bib.fields.get(name):
+                names = [clean(bib.fields[name])]
+                break
+    author = f"{names[0]} et al." if len(names) > 2 else " and ".join(names) or "Anonymous"
+    year = clean(bib.fields.get("year", "")) or "n.d."
+    return author, year, clean(bib.fields.get("title", ""))
+
+
+def _warn_case_duplicates(entries: list[Entry]) -> None:
+    seen: dict[str, tuple[str, Entry]] = {}
+    for entry in entries:
+        for name in entry.names:
+            norm = " ".join(name.split())
+            other = seen.get(norm.lower())
+            if other is None:
+                seen[norm.lower()] = (norm, entry)
+            elif other[0] != norm:
+                first_doc, first_line = other[1].location
+                warn(
+                    Warn.term_case_duplicate,
+                    f"glossary term {norm!r} differs only in case from {other[0]!r} "
+                    f"({first_doc}, line {first_line}); links cannot tell them apart",
+                    location=entry.location,
+                )
+
+
+def _mentions(
+    env: BuildEnvironment, domain: GlossaryDomain, cfg: GlossaryConfig
+) -> dict[str, list[str]]:
+    matcher = matcher_for(domain, cfg)
+    glossary_docs = domain.glossary_docs()
+    result: dict[str, list[str]] = {}
+    for docname in sorted(domain.data["texts"]):
+        if docname not in env.all_docs:
+            continue
+        keys: set[str] = set()
+        for target in domain.data["explicit"].get(docname, []):
+            key = lookup(domain, cfg, target)
+            if key is not None:
+                keys.add(key)
+        if cfg.autolink and docname not in glossary_docs and not domain.data["optout"].get(docname):
+            keys.update(found.key for found in matcher.finditer(domain.data["texts"][docname]))
+        result[docname] = sorted(keys)
+    return result
+
+
+def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Compute mentions and backlinks; return the pages whose glossary output changed."""
+    cfg = glossary_config(env.config)
+    domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
+    entries = domain.all_entries()
+    _warn_case_duplicates(entries)
+    domain.data["mentions"] = _mentions(env, domain, cfg)
+    domain.data["order"] = doc_order(env)
+    by_key = {entry.key: entry for entry in entries}
+    if cfg.warn_unused:
+        for entry in entries:
+            if not backlinks(env, entry):
+                warn(
+                    Warn.term_unused,
+                    f"glossary entry {entry.names[0]!r} is used on no page",
+                    location=entry.location,
+                )
+    labels = {key: source_label(env, key) for entry in entries for key in entry.cite_keys}
+    old: dict[str, str] = domain.data["fingerprints"]
+    new: dict[str, str] = {}
+    for docname in sorted(env.all_docs):
+        parts: list[Any] = []
+        for key in domain.mentions(docname):
+            entry = by_key[key]
+            parts.append((entry.signature(), [labels.get(k) for k in entry.cite_keys]))
+        for entry in domain.data["entries"].get(docname, []):
+            parts.append([(doc, page_title(env, doc)) for doc in backlinks(env, entry)])
+        new[docname] = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    domain.data["fingerprints"] = new
+    return [docname for docname, digest in new.items() if old.get(docname) != digest]
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    glossary_config(config)
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    static = Path(app.builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for source, target in ASSETS.items():
+        shutil.copyfile(STATIC / source, static / target)
+    app.add_css_file(ASSETS["glossary.css"])
+    app.add_js_file(ASSETS["glossary.js"], loading_method="defer")
 
 
 def setup_glossary(app: Sphinx) -> None:
     """Register the glossary feature with app."""
+    from .glossary_links import setup_links
+
+    config_mod.register(app, PREFIX, GlossaryConfig)
+    app.add_domain(GlossaryDomain)
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("doctree-read", lambda app, doctree: collect(app.env, app.env.docname, doctree))
+    app.connect("env-updated", env_updated)
+    setup_links(app)

@@ -1,0 +1,253 @@
+"""Glossary data: entries and per-page mentions, kept in a Domain (parallel and incremental safe).
+
+At read time (:func:`collect`, on ``doctree-read``) each page contributes
+
+* its glossary entries (from the stock ``{glossary}`` directive): names, anchor, the
+  ``:autolink:`` setting (the trailing field is parsed and removed from the doctree),
+  abbreviation and expansion, the first paragraph of the definition and the cited keys;
+* its auto-linkable prose text and the targets of its ``{term}`` references;
+* whether its front matter says ``autolink: false``.
+
+Everything is keyed by docname, so :meth:`GlossaryDomain.clear_doc` and
+:meth:`GlossaryDomain.merge_domaindata` keep it right for incremental and parallel reads.
+Cross-page results (mentions, backlinks, fingerprints) are computed in ``env-updated``
+by :mod:`.glossary`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+
+from .glossary_match import explicit_targets, is_abbreviation, prose_text
+from .messages import Warn, warn
+
+DOMAIN = "evidence_glossary"
+
+_AUTOLINK_LINE = re.compile(r"^:autolink:\s*(.*)$", re.DOTALL)
+_NO = {"no", "none", "false", "off", "never"}
+_YES = {"", "yes", "true", "on", "all"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary entry (one definition with one or more names)."""
+
+    key: str
+    """``docname#anchor``: unique over the project."""
+    docname: str
+    anchor: str
+    """The id of the entry's first term node."""
+    names: tuple[str, ...]
+    autolink: tuple[str, ...] | None
+    """``None``: every name (but common single words); ``()``: never; else these forms."""
+    abbreviation: str | None
+    expansion: str | None
+    paragraph: nodes.paragraph | None
+    """The definition's first paragraph (a detached copy), for previews."""
+    cite_keys: tuple[str, ...]
+    """Bibliography keys the definition cites, in order."""
+    line: int | None
+
+    @property
+    def location(self) -> tuple[str, int | None]:
+        """Where the entry is written, for warnings."""
+        return (self.docname, self.line)
+
+    def signature(self) -> tuple[Any, ...]:
+        """Everything about the entry that shows on pages linking to it."""
+        text = self.paragraph.astext() if self.paragraph is not None else ""
+        return (
+            self.key,
+            self.names,
+            self.autolink,
+            self.abbreviation,
+            self.expansion,
+            text,
+            self.cite_keys,
+        )
+
+
+def parse_autolink(value: str) -> tuple[str, ...] | None:
+    """``no`` -> ``()``; ``yes``/empty -> ``None``; ``form one; form two`` -> the forms."""
+    value = " ".join(value.split())
+    if value.lower() in _NO:
+        return ()
+    if value.lower() in _YES:
+        return None
+    return tuple(form.strip() for form in value.split(";") if form.strip())
+
+
+def _cite_keys(node: nodes.Element) -> list[str]:
+    keys: list[str] = []
+    for xref in node.findall(addnodes.pending_xref):
+        if xref.get("refdomain") in ("cite", "footcite"):
+            for part in str(xref.get("reftarget", "")).split(","):
+                key = part.strip().split("{")[0].strip()
+                if key and key not in keys:
+                    keys.append(key)
+    return keys
+
+
+def _has_source(node: nodes.Element) -> bool:
+    if _cite_keys(node):
+        return True
+    return any(
+        True
+        for _ in node.findall(
+            lambda n: isinstance(n, (nodes.citation_reference, nodes.footnote_reference))
+        )
+    )
+
+
+def _take_autolink_field(definition: nodes.definition) -> tuple[str | None, int | None]:
+    """Remove a trailing ``:autolink:`` field from ``definition``; return its value."""
+    if not definition.children:
+        return None, None
+    last = definition.children[-1]
+    if isinstance(last, nodes.field_list):
+        for field in list(last.children):
+            name = field.next_node(nodes.field_name)
+            if name is not None and name.astext().strip().lower() == "autolink":
+                body = field.next_node(nodes.field_body)
+                value = body.astext() if body is not None else ""
+                line = field.line
+                last.remove(field)
+                if not last.children:
+                    definition.remove(last)
+                return value, line
+    elif isinstance(last, nodes.paragraph):
+        found = _AUTOLINK_LINE.match(last.astext().strip())
+        if found:
+            definition.remove(last)
+            return found.group(1), last.line
+    return None, None
+
+
+def _detached_paragraph(definition: nodes.definition) -> nodes.paragraph | None:
+    for para in definition.findall(nodes.paragraph):
+        copy = para.deepcopy()
+        for node in list(copy.findall(nodes.Element)):
+            node["ids"] = []
+        return copy
+    return None
+
+
+def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for glossary in doctree.findall(addnodes.glossary):
+        for item in glossary.findall(nodes.definition_list_item):
+            terms = [child for child in item.children if isinstance(child, nodes.term)]
+            definition = item.next_node(nodes.definition)
+            if not terms or definition is None:
+                continue
+            names = tuple(term.astext() for term in terms)
+            anchor = terms[0]["ids"][0] if terms[0]["ids"] else ""
+            line = terms[0].line
+            value, _field_line = _take_autolink_field(definition)
+            autolink = parse_autolink(value) if value is not None else None
+            if not definition.astext().strip():
+                warn(
+                    Warn.term_empty,
+                    f"glossary entry {names[0]!r} has an empty definition",
+                    location=(docname, line),
+                )
+            elif not _has_source(definition):
+                warn(
+                    Warn.term_no_source,
+                    f"glossary entry {names[0]!r} cites no source (add a {{cite:p}} reference)",
+                    location=(docname, line),
+                )
+            abbreviation = names[0] if len(names) > 1 and is_abbreviation(names[0]) else None
+            entries.append(
+                Entry(
+                    key=f"{docname}#{anchor}",
+                    docname=docname,
+                    anchor=anchor,
+                    names=names,
+                    autolink=autolink,
+                    abbreviation=abbreviation,
+                    expansion=names[1] if abbreviation else None,
+                    paragraph=_detached_paragraph(definition),
+                    cite_keys=tuple(_cite_keys(definition)),
+                    line=line,
+                )
+            )
+    return entries
+
+
+def _opted_out(env: BuildEnvironment, docname: str) -> bool:
+    value = env.metadata.get(docname, {}).get("autolink", True)
+    if isinstance(value, str):
+        return value.strip().lower() in _NO
+    return value is False
+
+
+class GlossaryDomain(Domain):
+    """Per-page glossary data, plus the cross-page results of the last ``env-updated``."""
+
+    name = DOMAIN
+    label = "Glossary cross-links"
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "entries": {},  # docname -> list[Entry]
+        "texts": {},  # docname -> auto-linkable prose text
+        "explicit": {},  # docname -> list of {term} targets
+        "optout": {},  # docname -> bool
+        "mentions": {},  # docname -> sorted keys of the entries it mentions (env-updated)
+        "fingerprints": {},  # docname -> hash of what the glossary adds to it
+        "order": [],  # every docname in toctree order (env-updated)
+    }
+
+    def clear_doc(self, docname: str) -> None:
+        for name in ("entries", "texts", "explicit", "optout"):
+            self.data[name].pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for name in ("entries", "texts", "explicit", "optout"):
+            for docname, value in otherdata[name].items():
+                if docname in docnames:
+                    self.data[name][docname] = value
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
+        return []
+
+    def all_entries(self) -> list[Entry]:
+        """Every entry, in a stable order (by docname, then as written)."""
+        return [
+            entry
+            for docname in sorted(self.data["entries"])
+            for entry in self.data["entries"][docname]
+        ]
+
+    def entries_by_key(self) -> dict[str, Entry]:
+        """Every entry by key."""
+        return {entry.key: entry for entry in self.all_entries()}
+
+    def glossary_docs(self) -> set[str]:
+        """Pages that hold glossary entries."""
+        return {docname for docname, entries in self.data["entries"].items() if entries}
+
+    def mentions(self, docname: str) -> list[str]:
+        """Sorted keys of the entries ``docname`` mentions (explicitly or by auto-link)."""
+        return list(self.data["mentions"].get(docname, []))
+
+    def docs_mentioning(self, key: str) -> Iterable[str]:
+        """Pages that mention the entry ``key``."""
+        return (doc for doc, keys in self.data["mentions"].items() if key in keys)
+
+
+def collect(env: BuildEnvironment, docname: str, doctree: nodes.document) -> None:
+    """Record a freshly read page's entries, prose and ``{term}`` targets (``doctree-read``)."""
+    domain = env.domains[DOMAIN]
+    domain.data["entries"][docname] = _entries_of(doctree, docname)
+    domain.data["texts"][docname] = prose_text(doctree)
+    domain.data["explicit"][docname] = explicit_targets(doctree)
+    domain.data["optout"][docname] = _opted_out(env, docname)

@@ -1,0 +1,250 @@
+"""Finding glossary names in prose: one compiled pattern over all names, one pass per text.
+
+:class:`Matcher` builds a single regular expression from a trie of every auto-linkable
+form (names, their regular plurals, stated ``:autolink:`` forms), so matching a text costs
+one scan of that text whatever the number of terms. Rules:
+
+* an abbreviation-like form (``STP``, ``STEM Club``, ``NHS England``: a word with a capital
+  after its first letter) matches case-sensitively, any other form case-insensitively;
+* regular plurals match (``STPs``, ``integrated care systems``, ``bodies``);
+* a match is a whole word: not inside a longer word nor joined by a hyphen
+  (``system-wide`` does not mention ``system``);
+* at one position the longest form wins; scanning is left to right.
+
+:func:`prose_items` walks a doctree in document order and yields the text nodes that
+may be auto-linked (body prose) and the explicit ``{term}`` references, skipping headings,
+titles, captions, rubrics, links and references, literals and code, footnotes and
+citations, field names, index and toctree nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from docutils import nodes
+from sphinx import addnodes
+
+#: Node types whose whole subtree is never auto-linked.
+SKIP_NODES: tuple[type[nodes.Node], ...] = (
+    nodes.title,
+    nodes.subtitle,
+    nodes.rubric,
+    nodes.caption,
+    nodes.reference,
+    nodes.target,
+    addnodes.pending_xref,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.doctest_block,
+    nodes.math,
+    nodes.math_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.abbreviation,
+    nodes.acronym,
+    nodes.footnote,
+    nodes.citation,
+    nodes.footnote_reference,
+    nodes.citation_reference,
+    nodes.substitution_definition,
+    nodes.field_name,
+    nodes.option_list,
+    nodes.term,
+    nodes.image,
+    nodes.system_message,
+    nodes.docinfo,
+    nodes.meta,
+    addnodes.glossary,
+    addnodes.toctree,
+    addnodes.index,
+    addnodes.desc_signature,
+    addnodes.productionlist,
+)
+
+#: Node class names (from other extensions) whose subtree is never auto-linked.
+SKIP_NODE_NAMES = frozenset({"sd_tab_label", "bibliography", "footbibliography"})
+
+#: Classes that mark an element (and its subtree) as not to be auto-linked.
+SKIP_CLASSES = frozenset(
+    {
+        "evidence-no-autolink",
+        "no-autolink",
+        "sd-badge",
+        "sd-btn",
+        "sd-card-title",
+        "sd-tab-label",
+        "bibtex-citation",
+        "citation",
+    }
+)
+
+
+def is_explicit_term(node: nodes.Node) -> bool:
+    """Whether ``node`` is a ``{term}`` reference still waiting to be resolved."""
+    return (
+        isinstance(node, addnodes.pending_xref)
+        and node.get("refdomain") == "std"
+        and node.get("reftype") == "term"
+    )
+
+
+def _skipped(node: nodes.Element) -> bool:
+    if isinstance(node, SKIP_NODES) or type(node).__name__ in SKIP_NODE_NAMES:
+        return True
+    return not SKIP_CLASSES.isdisjoint(node.get("classes", ()))
+
+
+def prose_items(
+    node: nodes.Node, docname: str | None = None
+) -> Iterator[tuple[str | None, nodes.Node]]:
+    """Yield ``(docname, node)`` in document order for auto-linkable text and ``{term}`` refs.
+
+    ``docname`` changes at each ``start_of_file`` node (assembled singlehtml, latex or
+    texinfo trees), so a caller can restart "first mention" for each original page.
+    """
+    stack: list[tuple[nodes.Node, str | None, bool]] = [(node, docname, False)]
+    while stack:
+        current, doc, in_prose = stack.pop()
+        if isinstance(current, nodes.Text):
+            if in_prose:
+                yield doc, current
+            continue
+        assert isinstance(current, nodes.Element)
+        if is_explicit_term(current):
+            yield doc, current
+            continue
+        if _skipped(current):
+            continue
+        if isinstance(current, addnodes.start_of_file):
+            doc = current.get("docname", doc)
+        if isinstance(current, nodes.TextElement):
+            in_prose = True
+        stack.extend((child, doc, in_prose) for child in reversed(current.children))
+
+
+def prose_text(doctree: nodes.Node) -> str:
+    """All auto-linkable text of a doctree, one text node per line (for mention scans)."""
+    return "\n".join(
+        node.astext() for _doc, node in prose_items(doctree) if isinstance(node, nodes.Text)
+    )
+
+
+def explicit_targets(doctree: nodes.Node) -> list[str]:
+    """The targets of every ``{term}`` reference in a doctree, in document order."""
+    return [
+        node["reftarget"]
+        for _doc, node in prose_items(doctree)
+        if isinstance(node, addnodes.pending_xref)
+    ]
+
+
+_ABBREV_WORD = re.compile(r"\w[^\W\d_]*?[A-Z]")
+
+
+def is_case_sensitive(form: str) -> bool:
+    """Abbreviation-like forms (a word with a capital after its first letter) match exactly."""
+    return any(_ABBREV_WORD.match(word) for word in form.split())
+
+
+def is_abbreviation(name: str) -> bool:
+    """``STP``, ``ICS``, ``VCSE``, ``A&E``: short, upper-case, no spaces."""
+    letters = [c for c in name if c.isalpha()]
+    return (
+        " " not in name
+        and len(letters) >= 2
+        and all(c.isupper() for c in letters)
+        and len(name) <= 10
+    )
+
+
+def plurals(form: str) -> list[str]:
+    """Regular plurals of ``form`` (of its last word): ``STPs``, ``systems``, ``bodies``."""
+    if not form or not form[-1].isalpha():
+        return []
+    if is_abbreviation(form):
+        return [form + "s"]
+    lower = form.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return [form + "es"]
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return [form[:-1] + "ies"]
+    return [form + "s"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One auto-linkable form of one entry."""
+
+    key: str
+    """The entry's key (``docname#anchor``)."""
+    form: str
+    """The form as written (or its plural)."""
+    exact: bool
+    """Whether the form matches case-sensitively."""
+    abbreviation: bool
+    """Whether the form is the entry's abbreviation (or its plural)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A form found in a text."""
+
+    start: int
+    end: int
+    key: str
+    abbreviation: bool
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [
+            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
+        ]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return pattern(trie)
+
+
+class Matcher:
+    """All auto-linkable forms compiled into one pattern."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self.lookup: dict[str, list[Candidate]] = {}
+        for cand in candidates:
+            bucket = self.lookup.setdefault(cand.form.lower(), [])
+            if cand not in bucket:
+                bucket.append(cand)
+        self.pattern: re.Pattern[str] | None = None
+        if self.lookup:
+            body = _trie_pattern(sorted(self.lookup))
+            self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?!-?\w)", re.IGNORECASE)
+
+    def _accept(self, text: str) -> Candidate | None:
+        for cand in self.lookup.get(text.lower(), ()):
+            if not cand.exact or cand.form == text:
+                return cand
+        return None
+
+    def finditer(self, text: str) -> Iterator[Match]:
+        """Every form found in ``text``, left to right, longest at each position."""
+        if self.pattern is None:
+            return
+        for found in self.pattern.finditer(text):
+            cand = self._accept(found.group())
+            if cand is not None:
+                yield Match(found.start(), found.end(), cand.key, cand.abbreviation)

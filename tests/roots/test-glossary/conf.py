@@ -1,0 +1,5 @@
+extensions = ["myst_parser", "sphinx_evidence"]
+myst_enable_extensions = ["colon_fence", "fieldlist"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year"
+exclude_patterns = ["_build"]
