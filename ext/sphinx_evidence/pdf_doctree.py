@@ -1,0 +1,320 @@
+"""Doctree work for print: unique ids in the book, the book's contents, a brief's appendices.
+
+The PDF builder resolves references the way Sphinx's single-page HTML builder does: a
+link to another page is ``#document-<docname>`` and a link to an anchor there is
+``#document-<docname>#<anchor>``. The functions here turn those into links that exist in
+the PDF being written, or into plain text when the target is not in it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from docutils import nodes
+from sphinx import addnodes
+
+DOC_PREFIX = "#document-"
+URL_CONTAINER_HINTS = ("citation", "bibliography", "reading-list", "footnote", "bib-")
+
+
+def parse_doc_uri(refuri: str) -> tuple[str, str] | None:
+    """``#document-a/b#x`` -> ``("a/b", "x")``; ``#document-a`` -> ``("a", "")``."""
+    if not refuri.startswith(DOC_PREFIX):
+        return None
+    docname, _, anchor = refuri[len(DOC_PREFIX) :].partition("#")
+    return docname, anchor
+
+
+def id_prefix(docname: str) -> str:
+    """The prefix that makes one page's ids unique in the book."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", docname) + "--"
+
+
+def _elements(node: nodes.Node) -> Iterator[nodes.Element]:
+    yield from node.findall(nodes.Element)
+
+
+def _unwrap(ref: nodes.Element) -> None:
+    """Replace a link by its content (an inline keeps the classes)."""
+    inline = nodes.inline(
+        "", "", *ref.children, classes=[*ref.get("classes", []), "evidence-unlinked"]
+    )
+    ref.replace_self(inline)
+
+
+# -- the whole-site book ---------------------------------------------------------------------
+
+
+def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
+    """Prefix every id with its page's docname and point every link at the prefixed id.
+
+    Sphinx's single-page output keeps each page's own ids, so two pages with a section
+    "Introduction" or a footnote ``id1`` share an id and links jump to the wrong page.
+    """
+
+    def visit(node: nodes.Element, docname: str) -> None:
+        if isinstance(node, addnodes.start_of_file):
+            docname = node["docname"]
+            first = next(iter(node.findall(nodes.section)), None)
+            if first is not None:
+                first["classes"].append("evidence-doc-start")
+        else:
+            prefix = id_prefix(docname)
+            ids: list[str] = node.get("ids", [])
+            node["ids"] = [prefix + i for i in ids]
+            if node.get("backrefs"):
+                node["backrefs"] = [prefix + i for i in node["backrefs"]]
+            if node.get("refid"):
+                node["refid"] = prefix + node["refid"]
+            refuri = node.get("refuri", "")
+            target = parse_doc_uri(refuri) if isinstance(refuri, str) else None
+            if target and target[1]:
+                node["refuri"] = "#" + id_prefix(target[0]) + target[1]
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                visit(child, docname)
+
+    visit(tree, root_doc)
+
+
+@dataclass
+class TocEntry:
+    """One line of the printed contents."""
+
+    title: str
+    anchor: str
+    level: int
+    children: list[TocEntry] = field(default_factory=list)
+
+
+def book_contents(tree: nodes.document, max_depth: int) -> list[TocEntry]:
+    """The contents of the book: pages (nested as in the toctree) and their sections."""
+    top: list[TocEntry] = []
+    stack: list[TocEntry] = []
+
+    def add(entry: TocEntry) -> None:
+        while stack and stack[-1].level >= entry.level:
+            stack.pop()
+        (stack[-1].children if stack else top).append(entry)
+        stack.append(entry)
+
+    def visit(node: nodes.Element, file_depth: int, sec_depth: int) -> None:
+        for child in node.children:
+            if isinstance(child, addnodes.start_of_file):
+                visit(child, file_depth + 1, 0)
+            elif isinstance(child, nodes.section):
+                level = file_depth + sec_depth
+                if 1 <= level <= max_depth and child["ids"] and child.children:
+                    title = child[0].astext() if isinstance(child[0], nodes.title) else ""
+                    if title:
+                        add(TocEntry(title, child["ids"][0], level))
+                visit(child, file_depth, sec_depth + 1)
+            elif isinstance(child, nodes.Element) and not isinstance(child, nodes.Inline):
+                visit(child, file_depth, sec_depth)
+
+    visit(tree, 0, 0)
+    return top
+
+
+# -- a page of its own -------------------------------------------------------------------------
+
+
+def _index_ids(tree: nodes.Node) -> dict[str, nodes.Element]:
+    found: dict[str, nodes.Element] = {}
+    for element in _elements(tree):
+        element_ids: list[str] = element.get("ids", [])
+        for i in element_ids:
+            found.setdefault(i, element)
+    return found
+
+
+def _is_reference_entry(element: nodes.Element) -> bool:
+    if isinstance(element, nodes.citation):
+        return True
+    classes = " ".join(element.get("classes", []))
+    return any(hint in classes for hint in ("citation", "bib-entry", "reading-list-entry"))
+
+
+def _entry_copy(
+    element: nodes.Element, docname: str, remap: dict[tuple[str, str], str]
+) -> nodes.Element:
+    """A copy of ``element`` (from page ``docname``) with ids made local and remembered."""
+    clone = copy.deepcopy(element)
+    prefix = id_prefix(docname)
+    for node in [clone, *_elements(clone)]:
+        old: list[str] = node.get("ids", [])
+        node["ids"] = [prefix + i for i in old]
+        for i in old:
+            remap[(docname, i)] = prefix + i
+        if node.get("backrefs"):
+            node["backrefs"] = []
+        if node.get("refid"):
+            node["refid"] = prefix + node["refid"]
+    return clone
+
+
+def _external_targets(tree: nodes.Node, docname: str) -> list[tuple[str, str]]:
+    seen: dict[tuple[str, str], None] = {}
+    for ref in tree.findall(nodes.reference):
+        target = parse_doc_uri(ref.get("refuri", ""))
+        if target and target[0] != docname and target[1]:
+            seen.setdefault(target, None)
+    return list(seen)
+
+
+def add_appendices(
+    tree: nodes.document,
+    docname: str,
+    fetch: Callable[[str], nodes.document],
+    extra_terms: list[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], str]:
+    """End the page with a glossary of the terms it uses and the entries it cites.
+
+    ``fetch(docname)`` gives another page's resolved doctree. ``extra_terms`` are
+    (docname, anchor) pairs of glossary terms known to be used (from the glossary
+    feature). Returns the map from (docname, anchor) elsewhere to the local id.
+    """
+    remap: dict[tuple[str, str], str] = {}
+    indices: dict[str, dict[str, nodes.Element]] = {}
+
+    def lookup(target: tuple[str, str]) -> nodes.Element | None:
+        other, anchor = target
+        if other not in indices:
+            try:
+                indices[other] = _index_ids(fetch(other))
+            except Exception:  # a page that cannot be read: its links become text
+                indices[other] = {}
+        return indices[other].get(anchor)
+
+    targets = _external_targets(tree, docname) + list(extra_terms or [])
+    terms: dict[tuple[str, str], nodes.Element] = {}
+    for target in targets:
+        element = lookup(target)
+        if isinstance(element, nodes.term) and isinstance(
+            element.parent, nodes.definition_list_item
+        ):
+            item = element.parent
+            first = item.children[0]
+            term_ids: list[str] = first.get("ids", []) if isinstance(first, nodes.Element) else []
+            key = (target[0], term_ids[0] if term_ids else target[1])
+            terms.setdefault(key, item)
+
+    glossary_items = [
+        _entry_copy(item, other, remap)
+        for (other, _), item in sorted(terms.items(), key=lambda kv: kv[1][0].astext().casefold())
+    ]
+    glossary_section: nodes.section | None = None
+    if glossary_items:
+        glossary_section = _section("Glossary", "evidence-print-glossary", docname)
+        glossary_section += nodes.definition_list("", *glossary_items, classes=["glossary"])
+
+    entries: list[nodes.Element] = []
+    scanned = [tree, *(glossary_items or [])]
+    for scope in scanned:
+        for target in _external_targets(scope, docname):
+            if target in remap:
+                continue
+            element = lookup(target)
+            if element is not None and _is_reference_entry(element):
+                entries.append(_entry_copy(element, target[0], remap))
+    if glossary_section is not None:
+        tree += glossary_section
+    if entries:
+        refs = _section("References", "evidence-print-references", docname)
+        holder = nodes.container("", classes=["citation-list"])
+        for entry in entries:
+            if isinstance(entry, nodes.list_item):
+                holder += nodes.bullet_list("", entry)
+            else:
+                holder += entry
+        refs += holder
+        tree += refs
+    return remap
+
+
+def _section(title: str, cls: str, docname: str) -> nodes.section:
+    section = nodes.section("", ids=[f"{cls}"], classes=[cls, "evidence-print-appendix"])
+    section += nodes.title(title, title)
+    return section
+
+
+def localise_links(
+    tree: nodes.document,
+    docname: str,
+    remap: dict[tuple[str, str], str],
+    baseurl: str = "",
+) -> None:
+    """Point links to other pages at the copies in this PDF, at the web site, or drop them."""
+    for ref in list(tree.findall(nodes.reference)):
+        target = parse_doc_uri(ref.get("refuri", ""))
+        if target is None:
+            continue
+        other, anchor = target
+        if other == docname:
+            ref["refuri"] = "#" + anchor if anchor else "#" + _first_id(tree)
+        elif target in remap:
+            ref["refuri"] = "#" + remap[target]
+        elif baseurl:
+            page = quote(other) + ".html"
+            ref["refuri"] = baseurl.rstrip("/") + "/" + page + (f"#{anchor}" if anchor else "")
+        else:
+            _unwrap(ref)
+
+
+def _first_id(tree: nodes.document) -> str:
+    section = next(iter(tree.findall(nodes.section)), None)
+    return section["ids"][0] if section is not None and section["ids"] else ""
+
+
+def drop_dangling_links(tree: nodes.document) -> None:
+    """Unlink internal links whose target is not in the document; drop missing back-links."""
+    ids = set(_index_ids(tree))
+    for ref in list(tree.findall(nodes.reference)):
+        refid = ref.get("refid")
+        refuri = ref.get("refuri", "")
+        missing_refid = refid is not None and refid not in ids
+        if missing_refid or (
+            refid is None
+            and isinstance(refuri, str)
+            and refuri[1:]
+            and refuri.startswith("#")
+            and refuri[1:] not in ids
+            and not refuri.startswith(DOC_PREFIX)
+        ):
+            _unwrap(ref)
+    for element in _elements(tree):
+        if element.get("backrefs"):
+            element["backrefs"] = [b for b in element["backrefs"] if b in ids]
+
+
+def print_urls(tree: nodes.document) -> None:
+    """In reference lists and notes, print each link's address after its text."""
+    for ref in list(tree.findall(nodes.reference)):
+        refuri = ref.get("refuri", "")
+        if not isinstance(refuri, str) or not refuri.startswith(("http://", "https://")):
+            continue
+        if not _in_reference_list(ref):
+            continue
+        text = ref.astext().strip()
+        if text.rstrip("/") == refuri.rstrip("/") or (refuri.endswith(text) and "/" in text):
+            continue
+        parent = ref.parent
+        url = nodes.inline("", f" <{refuri}>", classes=["evidence-print-url"])
+        parent.insert(parent.index(ref) + 1, url)
+
+
+def _in_reference_list(node: nodes.Node) -> bool:
+    current: nodes.Node | None = node
+    while current is not None:
+        if isinstance(current, nodes.citation | nodes.footnote):
+            return True
+        if isinstance(current, nodes.Element):
+            classes = " ".join(current.get("classes", []))
+            if any(hint in classes for hint in URL_CONTAINER_HINTS):
+                return True
+        current = current.parent
+    return False

@@ -1,0 +1,179 @@
+"""Write one PDF with WeasyPrint (PDF/UA-1), then finish its tagging with pikepdf.
+
+WeasyPrint tags the document but leaves two gaps that :func:`write_pdf` closes:
+
+* a link annotation's ``/Contents`` (its description) is the raw target
+  (``#term-ICS``, a URL): the finisher puts the link's own text there;
+* running headers and page numbers are marked content that no structure element owns:
+  :func:`mark_artifacts` re-marks them as ``/Artifact`` (pagination) and drops them from
+  the parent tree.
+
+Nothing is fetched from the network: only ``file:`` and ``data:`` URLs are allowed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+
+class PdfWriteError(Exception):
+    """WeasyPrint (or the post-processing) failed to write a PDF."""
+
+
+@dataclass
+class RenderResult:
+    """What one PDF render reported."""
+
+    path: Path
+    messages: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _describe(element: Any) -> str:
+    text = " ".join("".join(element.itertext()).split())
+    return text or element.get("title", "") or element.get("href", "")
+
+
+def _describe_links(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: every link annotation's /Contents says what the link is."""
+    import pydyf
+
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is None or box.element is None:
+                continue
+            description = _describe(box.element)
+            href = box.element.get("href", "")
+            if href.startswith(("http://", "https://", "mailto:")) and href not in description:
+                description = f"{description} ({href})" if description else href
+            annotation["Contents"] = pydyf.String(description)
+
+
+def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> RenderResult:
+    """Render ``html`` to ``target``; raise :class:`PdfWriteError` when that fails."""
+    from weasyprint import CSS, HTML
+    from weasyprint.logger import LOGGER
+    from weasyprint.urls import URLFetcher
+
+    collect = _Collect()
+    LOGGER.addHandler(collect)
+    fetcher = URLFetcher(allowed_protocols=("file", "data"))
+    try:
+        document = HTML(
+            string=html, base_url=str(base_url) + "/", url_fetcher=fetcher, media_type="print"
+        )
+        css = CSS(filename=str(stylesheet), url_fetcher=fetcher)
+        pdf_bytes = document.write_pdf(
+            stylesheets=[css], pdf_variant="pdf/ua-1", finisher=_describe_links
+        )
+    except Exception as err:
+        raise PdfWriteError(f"WeasyPrint failed: {type(err).__name__}: {err}") from err
+    finally:
+        LOGGER.removeHandler(collect)
+    if not pdf_bytes:
+        raise PdfWriteError("WeasyPrint wrote nothing")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import io
+
+        with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+            mark_artifacts(pdf)
+            pdf.save(target, deterministic_id=True, fix_metadata_version=False)
+    except pikepdf.PdfError as err:
+        raise PdfWriteError(f"post-processing failed: {err}") from err
+    return RenderResult(target, collect.messages)
+
+
+def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
+    """(page objgen, MCID) of every marked content the structure tree owns."""
+    found: set[tuple[tuple[int, int], int]] = set()
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return found
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, Any]] = [(root.get("/K"), None)]
+    while stack:
+        kid, page = stack.pop()
+        if kid is None:
+            continue
+        if isinstance(kid, int):
+            if page is not None:
+                found.add((page.objgen, int(kid)))
+            continue
+        if isinstance(kid, pikepdf.Array):
+            stack.extend((k, page) for k in kid)
+            continue
+        if not isinstance(kid, pikepdf.Dictionary):
+            continue
+        if kid.is_indirect:
+            if kid.objgen in seen:
+                continue
+            seen.add(kid.objgen)
+        kind = kid.get("/Type")
+        if kind == "/MCR":
+            mcr_page = kid.get("/Pg", page)
+            if mcr_page is not None:
+                found.add((mcr_page.objgen, int(kid.MCID)))
+            continue
+        if kind == "/OBJR":
+            continue
+        stack.append((kid.get("/K"), kid.get("/Pg", page)))
+    return found
+
+
+def mark_artifacts(pdf: pikepdf.Pdf) -> int:
+    """Re-mark content no structure element owns (running heads, page numbers) as artifacts."""
+    owned = _reachable_mcids(pdf)
+    struct_root = pdf.Root.get("/StructTreeRoot")
+    parent_tree = struct_root.get("/ParentTree") if struct_root is not None else None
+    nums = parent_tree.get("/Nums") if parent_tree is not None else None
+    arrays: dict[int, Any] = {}
+    if nums is not None:
+        for i in range(0, len(nums) - 1, 2):
+            arrays[int(nums[i])] = nums[i + 1]
+    changed = 0
+    for page in pdf.pages:
+        instructions = pikepdf.parse_content_stream(page)
+        orphans: list[int] = []
+        out: list[Any] = []
+        for instruction in instructions:
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                out.append(instruction)
+                continue
+            operands, operator = list(instruction.operands), instruction.operator
+            if str(operator) == "BDC" and len(operands) == 2:
+                props = operands[1]
+                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                    mcid = int(props.MCID)
+                    if (page.obj.objgen, mcid) not in owned:
+                        orphans.append(mcid)
+                        operands = [
+                            pikepdf.Name.Artifact,
+                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination),
+                        ]
+            out.append(pikepdf.ContentStreamInstruction(operands, operator))
+        if not orphans:
+            continue
+        changed += len(orphans)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        key = page.obj.get("/StructParents")
+        array = arrays.get(int(key)) if key is not None else None
+        if array is not None:
+            for mcid in orphans:
+                if mcid < len(array):
+                    array[mcid] = pikepdf.Object.parse(b"null")
+    return changed
