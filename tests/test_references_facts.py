@@ -19,13 +19,16 @@ from pybtex.richtext import Text
 
 REPO = Path(__file__).resolve().parent.parent
 BIB = REPO / "references.bib"
+GLOSSARY = REPO / "docs" / "glossary.md"
 #: Verbatim copies of the project's verified facts file and source documents (the seeds).
 DATA = Path(__file__).resolve().parent / "data"
 TSV = DATA / "references_facts.tsv"
 SEEDS = DATA / "seeds"
 
-#: Keys in references.bib that are not rows of the TSV (none at present).
-EXTRA_KEYS: dict[str, str] = {}
+#: Keys in references.bib that are not rows of the TSV, with the reason.
+EXTRA_KEYS: dict[str, str] = {
+    "hee2019placebasedsystemsofcare": "the evidence brief itself (seed 002): the glossary cites it",
+}
 
 #: TSV entry_type -> bib entry type, where the bib deliberately differs (none at present).
 TYPE_EQUIVALENTS: dict[str, str] = {}
@@ -67,6 +70,9 @@ KEYWORDS = {
     "blog",
     "guidance",
 }
+
+#: The evidence brief's seed file.
+SEED_BRIEF = "002_1b8326543d6575cc.txt"
 
 #: Curly quotes -> straight quotes (the seeds mix both).
 QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
@@ -141,6 +147,7 @@ def tsv_keywords(section: str) -> set[str]:
 @cache
 def seed_text() -> str:
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    text = re.sub(r"(?m)^[¹²³⁴⁵⁶⁷⁸⁹].*$", " ", text)  # the brief's footnotes, between pages
     for furniture in SEED_FURNITURE:
         text = text.replace(furniture, " ")
     text = text.replace("**", "").replace("*", "").replace("\\(", "(").replace("\\)", ")")
@@ -155,6 +162,17 @@ def test_keys_match_tsv() -> None:
     keys = set(bib().entries)
     assert sorted(set(facts()) - keys) == [], "TSV rows with no entry in references.bib"
     assert sorted(keys - set(facts()) - set(EXTRA_KEYS)) == [], "entries not in the TSV"
+
+
+def test_extra_entries_are_supported_by_the_seeds() -> None:
+    """An entry not in the TSV has its title, author and date printed in the seeds."""
+    brief = entry("hee2019placebasedsystemsofcare")
+    assert norm(plain(brief.fields["title"])) in seed_text()
+    assert "HEE Knowledge Management team" in seed_text()
+    assert "HEE Knowledge Management Team, December 2019" in (SEEDS / SEED_BRIEF).read_text()
+    assert (brief.fields["year"], brief.fields["month"]) == ("2019", "December")
+    for key in EXTRA_KEYS:
+        assert "url" not in entry(key).fields and "doi" not in entry(key).fields
 
 
 def test_no_duplicate_keys_case_insensitively() -> None:
@@ -258,3 +276,105 @@ def test_every_listed_resource_has_an_annotation() -> None:
         and "annotation" not in item.fields
     ]
     assert missing == []
+
+
+# -- docs/glossary.md: sources and quotations ---------------------------------------------------
+
+#: Names the glossary must define: every term the brief defines, and the other abbreviations
+#: and terms of art the pages use.
+REQUIRED_TERMS = {
+    "anchor institution",
+    "STP",
+    "Sustainability and Transformation Partnership",
+    "ICS",
+    "Integrated Care System",
+    "ICP",
+    "Integrated Care Partnership",
+    "ACO",
+    "Accountable Care Organisation",
+    "PCN",
+    "Primary Care Network",
+    "HWB",
+    "health and wellbeing board",
+    "devolution",
+    "system",
+    "place",
+    "neighbourhood",
+    "ICB",
+    "CCG",
+    "HEE",
+    "LKS",
+    "AHSN",
+    "VCSE",
+    "STEM Club",
+    "OpenAthens",
+    "subsidiarity",
+    "asset-based approach",
+    "population health",
+    "place-based partnership",
+    "NHSE/I",
+    "PHE",
+    "LGA",
+    "JSNA",
+    "primary care",
+    "provider collaborative",
+    "Long Term Plan",
+    "Five Year Forward View",
+}
+
+#: Single common words: auto-linked only through stated forms (or never).
+COMMON_WORDS = {"place", "system", "neighbourhood", "footprint"}
+
+
+def glossary_entries() -> list[tuple[list[str], str]]:
+    """(names, definition) for each entry of the ``{glossary}`` directive in glossary.md."""
+    body = GLOSSARY.read_text(encoding="utf-8").split(":::{glossary}", 1)[1].split("\n:::", 1)[0]
+    entries: list[tuple[list[str], str]] = []
+    names: list[str] = []
+    lines: list[str] = []
+    for line in body.splitlines()[1:]:
+        if line.startswith(":") or not line.strip():
+            lines.append("")
+        elif line.startswith(" "):
+            lines.append(line.strip())
+        else:
+            if lines and names and any(lines):
+                entries.append((names, " ".join(lines)))
+                names, lines = [], []
+            names.append(line.strip())
+    entries.append((names, " ".join(lines)))
+    return entries
+
+
+def test_glossary_has_every_required_term() -> None:
+    names = {name for entry_names, _ in glossary_entries() for name in entry_names}
+    assert sorted(REQUIRED_TERMS - names) == []
+
+
+def test_glossary_names_are_unique_case_insensitively() -> None:
+    names = [name.lower() for entry_names, _ in glossary_entries() for name in entry_names]
+    assert len(names) == len(set(names))
+
+
+def test_every_glossary_definition_cites_a_known_source() -> None:
+    for names, definition in glossary_entries():
+        keys = re.findall(r"\{cite:p\}`([^`]+)`", definition)
+        assert keys, f"{names[0]}: no {{cite:p}} source"
+        for key in (k.strip() for group in keys for k in group.split(",")):
+            assert key in bib().entries, f"{names[0]}: unknown key {key}"
+
+
+def test_glossary_quotations_are_the_sources_words() -> None:
+    for names, definition in glossary_entries():
+        for quote in re.findall(r"“(.*?)”", definition):
+            text = re.sub(r"\{term\}`([^<`]*?)\s*<[^>]*>`", r"\1", quote)
+            assert norm(text) in seed_text(), f"{names[0]}: quotation not in the seeds"
+
+
+def test_common_words_are_autolinked_only_by_stated_forms() -> None:
+    for names, definition in glossary_entries():
+        if COMMON_WORDS & set(names):
+            field = re.search(r":autolink: ([^:]+?)\s*$", definition)
+            assert field, f"{names[0]}: a common word needs an :autolink: field"
+            forms = [form.strip() for form in field.group(1).split(";")]
+            assert all(" " in form or "-" in form for form in forms) or forms == ["no"]
