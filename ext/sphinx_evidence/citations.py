@@ -1,9 +1,445 @@
-"""citations: set up in :func:`setup_citations`."""
+"""Citations on top of sphinxcontrib-bibtex: house style, reading lists, "Cited on", exports.
+
+* At ``builder-inited`` (before sphinxcontrib-bibtex) the .bib files are parsed tolerantly
+  (:mod:`.bibdata`): a malformed entry or a duplicate key is a warning with file and line,
+  not a crash. The parse, the checks and the formatted entries are cached in the
+  environment, keyed by path and modification time; the stock extension finds its own cache
+  up to date and reuses the same data.
+* The ``cite`` and ``footcite`` roles are the stock ones, with a check for unknown keys
+  (``evidence.cite_unknown``, page and line) and a note of footnote citations.
+* At ``env-updated`` (after the stock handler) reading lists are resolved and the pages that
+  cite each entry are collected; the handler returns every page whose output depends on
+  what changed, which fixes the stock extension's stale bibliographies on incremental builds.
+* Post-transforms fill in reading lists, add access badges and "Cited on" links to every
+  ``{bibliography}``, badges to footnote citations, and export links in HTML.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from docutils import nodes
+from pybtex.database import Entry
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.bibtex.bibfile import BibData, BibFile
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
+from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.foot_domain import BibtexFootDomain
+from sphinxcontrib.bibtex.foot_roles import FootCiteRole
+from sphinxcontrib.bibtex.roles import CiteRole
+
+from . import readinglist as rl
+from .access import access_config, badge
+from .bibdata import BibCache, load
+from .messages import Warn, warn
+
+
+class EvidenceBibDomain(Domain):
+    """Cross-page citation data: reading lists, footnote citations, cache, results."""
+
+    name = "evbib"
+    label = "Evidence citations"
+    data_version = 1
+    initial_data = {
+        "cache": None,
+        "lists": {},
+        "footcites": {},
+        "resolved": {},
+        "cited_on": {},
+        "fingerprints": {},
+    }
+
+    @property
+    def cache(self) -> BibCache | None:
+        """The parsed, checked and formatted .bib files."""
+        return cast("BibCache | None", self.data["cache"])
+
+    @property
+    def lists(self) -> dict[tuple[str, str], rl.ListSpec]:
+        """(docname, list id) -> what the reading list asks for."""
+        return cast("dict[tuple[str, str], rl.ListSpec]", self.data["lists"])
+
+    @property
+    def footcites(self) -> dict[str, list[tuple[str, int]]]:
+        """docname -> (key, line) of each footnote citation."""
+        return cast("dict[str, list[tuple[str, int]]]", self.data["footcites"])
+
+    @property
+    def resolved(self) -> dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """(docname, list id) -> the list's groups of keys, computed at env-updated."""
+        return cast(
+            "dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]", self.data["resolved"]
+        )
+
+    @property
+    def cited_on(self) -> dict[str, tuple[str, ...]]:
+        """key -> pages that cite or list it, computed at env-updated."""
+        return cast("dict[str, tuple[str, ...]]", self.data["cited_on"])
+
+    def clear_doc(self, docname: str) -> None:
+        for key in [k for k in self.lists if k[0] == docname]:
+            del self.lists[key]
+        self.footcites.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Any, otherdata: dict[str, Any]) -> None:
+        for key, spec in otherdata["lists"].items():
+            if key[0] in docnames:
+                self.lists[key] = spec
+        for docname, cites in otherdata["footcites"].items():
+            if docname in docnames:
+                self.footcites[docname] = cites
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
+        return []
+
+
+def domain_of(env: BuildEnvironment) -> EvidenceBibDomain:
+    """This feature's domain in ``env``."""
+    return cast("EvidenceBibDomain", env.get_domain("evbib"))
+
+
+def bib_paths(app: Sphinx) -> list[Path]:
+    """The configured .bib files, resolved as sphinxcontrib-bibtex resolves them."""
+    return [(Path(app.confdir) / f).resolve() for f in app.config.bibtex_bibfiles or []]
+
+
+# -- Loading --------------------------------------------------------------------------------
+
+
+def _load_bibfiles(app: Sphinx) -> None:
+    """Parse the .bib files when they changed; hand the data to sphinxcontrib-bibtex."""
+    paths = bib_paths(app)
+    domain = domain_of(app.env)
+    levels = access_config(app.config).parsed
+    cache = domain.cache
+    from .bibdata import signature
+
+    encoding = app.config.bibtex_encoding
+    if (
+        cache is None
+        or cache.signature != signature(paths)
+        or cache.encoding != encoding
+        or set(levels) != domain.data.get("levels")
+    ):
+        cache = load(paths, encoding, levels)
+        domain.data["cache"] = cache
+        domain.data["levels"] = set(levels)
+    stock = cast("BibtexDomain", app.env.get_domain("cite"))
+    stock.data["bibdata"] = BibData(
+        encoding=encoding,
+        bibfiles={
+            Path(path): BibFile(mtime=mtime, keys=dict.fromkeys(cache.keys_by_file.get(path, ())))
+            for path, mtime in cache.signature
+        },
+        data=cache.data,
+    )
+    for problem in cache.problems:
+        warn(problem.kind, problem.message, location=problem.location)
+
+
+# -- Roles --------------------------------------------------------------------------------
+
+
+def _target_text(targets: Iterable[CitationTarget]) -> str:
+    return ",".join(
+        (f"{{{t.pre}}}" if t.pre else "") + t.key + (f"{{{t.post}}}" if t.post else "")
+        for t in targets
+    )
+
+
+class EvidenceCiteRole(CiteRole):
+    """The stock ``cite`` roles, warning ``evidence.cite_unknown`` for an unknown key."""
+
+    def result_nodes(self, document: Any, env: Any, node: Any, is_ref: bool) -> Any:
+        entries = cast("BibtexDomain", env.get_domain("cite")).bibdata.data.entries
+        try:
+            targets = list(parse_citation_targets(self.target))
+        except ValueError:
+            return super().result_nodes(document, env, node, is_ref)
+        known = [t for t in targets if t.key in entries]
+        for target in targets:
+            if target.key not in entries:
+                warn(
+                    Warn.cite_unknown,
+                    f'unknown citation key "{target.key}"',
+                    location=(env.docname, self.lineno),
+                )
+        if not known:
+            return [nodes.inline(self.target, self.target, classes=["evidence-cite-unknown"])], []
+        if len(known) != len(targets):
+            self.target = _target_text(known)
+            node["reftarget"] = self.target
+        return super().result_nodes(document, env, node, is_ref)
+
+
+class EvidenceFootCiteRole(FootCiteRole):
+    """The stock ``footcite`` roles, noting each cited key and warning for unknown ones."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        entries = cast("BibtexDomain", self.env.get_domain("cite")).bibdata.data.entries
+        keys = [k.strip() for k in self.text.split(",") if k.strip()]
+        known = [k for k in keys if k in entries]
+        for key in keys:
+            if key not in entries:
+                warn(
+                    Warn.cite_unknown, f'unknown citation key "{key}"', location=self.get_location()
+                )
+        if not known:
+            return [nodes.inline(self.text, self.text, classes=["evidence-cite-unknown"])], []
+        cites = domain_of(self.env).footcites.setdefault(self.env.docname, [])
+        cites.extend((k, self.lineno) for k in known)
+        self.text = ",".join(known)
+        return super().run()
+
+
+# -- env-updated: reading lists, "Cited on", pages to rewrite ---------------------------------
+
+
+def _citing_pages(env: BuildEnvironment, domain: EvidenceBibDomain) -> dict[str, set[str]]:
+    stock = cast("BibtexDomain", env.get_domain("cite"))
+    pages: dict[str, set[str]] = {}
+    for ref in stock.citation_refs:
+        for target in ref.targets:
+            pages.setdefault(target.key, set()).add(ref.docname)
+    for docname, cites in domain.footcites.items():
+        for key, _line in cites:
+            pages.setdefault(key, set()).add(docname)
+    return pages
+
+
+def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    domain = domain_of(env)
+    cache = domain.cache
+    if cache is None:
+        return []
+    levels = access_config(app.config).parsed
+    labels = {name: level.label for name, level in levels.items()}
+    cited = _citing_pages(env, domain)
+    resolved: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    for (docname, list_id), spec in sorted(domain.lists.items()):
+        keys = rl.select(spec, docname, cache, lambda k: cited.get(k, set()))
+        if not keys:
+            warn(
+                Warn.reading_list, "reading list selects no entries", location=(docname, spec.line)
+            )
+        resolved[(docname, list_id)] = rl.groups(keys, spec, cache, labels)
+    listed: dict[str, set[str]] = {}
+    for (docname, _list_id), grouped in resolved.items():
+        for _label, group_keys in grouped:
+            for key in group_keys:
+                listed.setdefault(key, set()).add(docname)
+    cited_on = {
+        key: tuple(sorted(cited.get(key, set()) | listed.get(key, set())))
+        for key in set(cited) | set(listed)
+    }
+    domain.data["resolved"] = resolved
+    domain.data["cited_on"] = cited_on
+    old = cast("dict[str, str]", domain.data["fingerprints"])
+    new = _fingerprints(env, domain)
+    domain.data["fingerprints"] = new
+    return sorted(d for d, h in new.items() if old.get(d) != h and d in env.all_docs)
+
+
+def _entry_state(cache: BibCache, key: str) -> str:
+    entry = cache.data.entries.get(key)
+    if entry is None:
+        return key + ":missing"
+    return "|".join(
+        (
+            key,
+            str(cache.formatted.get(key, "")),
+            entry.fields.get("access", ""),
+            entry.fields.get("annotation", ""),
+        )
+    )
+
+
+def _fingerprints(env: BuildEnvironment, domain: EvidenceBibDomain) -> dict[str, str]:
+    """For each page, a digest of the cross-page data its output shows."""
+    cache = domain.cache
+    assert cache is not None
+    stock = cast("BibtexDomain", env.get_domain("cite"))
+    parts: dict[str, list[str]] = {}
+
+    def add(docname: str, text: str) -> None:
+        parts.setdefault(docname, []).append(text)
+
+    def title(docname: str) -> str:
+        node = env.titles.get(docname)
+        return node.astext() if node is not None else docname
+
+    for (docname, list_id), grouped in domain.resolved.items():
+        add(docname, f"list {list_id} {grouped!r}")
+        for _label, keys in grouped:
+            for key in keys:
+                add(docname, _entry_state(cache, key))
+    where = {c.key: c for c in stock.citations}
+    for citation in stock.citations:
+        docname = citation.bibliography_key.docname
+        pages = domain.cited_on.get(citation.key, ())
+        add(docname, f"bib {citation.citation_id} {_entry_state(cache, citation.key)}")
+        add(docname, "cited on " + " ".join(f"{p}={title(p)}" for p in pages))
+    for ref in stock.citation_refs:
+        for target in ref.targets:
+            found = where.get(target.key)
+            add(
+                ref.docname,
+                f"ref {target.key} -> "
+                + (
+                    f"{found.bibliography_key.docname}#{found.citation_id} "
+                    f"{found.formatted_entry.label}"
+                    if found
+                    else "none"
+                )
+                + " "
+                + _entry_state(cache, target.key),
+            )
+    for docname, cites in domain.footcites.items():
+        for key, _line in cites:
+            add(docname, "foot " + _entry_state(cache, key))
+    return {d: hashlib.sha1("\n".join(sorted(p)).encode()).hexdigest() for d, p in parts.items()}
+
+
+# -- Post-transforms -------------------------------------------------------------------------
+
+
+def cited_on_paragraph(
+    pages: Iterable[str], here: str, env: BuildEnvironment
+) -> nodes.paragraph | None:
+    """ "Cited on: <page>, <page>" with a link to each page (``None`` when no page)."""
+    others = [p for p in pages if p != here]
+    if not others:
+        return None
+    para = nodes.paragraph("", "", classes=["evidence-cited-on"])
+    para += nodes.Text("Cited on: ")
+    for n, page in enumerate(others):
+        if n:
+            para += nodes.Text(", ")
+        title = env.titles.get(page)
+        text = title.astext() if title is not None else page
+        xref = addnodes.pending_xref(
+            "",
+            refdomain="std",
+            reftype="doc",
+            reftarget="/" + page,
+            refexplicit=True,
+            refdoc=here,
+            refwarn=True,
+        )
+        xref += nodes.inline(text, text, classes=["doc"])
+        para += xref
+    return para
+
+
+class BibliographyExtras(SphinxPostTransform):
+    """Badges and "Cited on" links in each ``{bibliography}``; its downloads in HTML."""
+
+    default_priority = 7  # after sphinxcontrib-bibtex's BibliographyTransform (5)
+
+    def run(self, **kwargs: Any) -> None:
+        domain = domain_of(self.env)
+        cache = domain.cache
+        if cache is None:
+            return
+        stock = cast("BibtexDomain", self.env.get_domain("cite"))
+        by_id = {c.citation_id: c for c in stock.citations}
+        levels = access_config(self.config).parsed
+        lists: dict[nodes.Element, list[Entry]] = {}
+        for node in list(self.document.findall(nodes.Element)):
+            if not isinstance(node, (nodes.citation, nodes.list_item)) or not node.get("ids"):
+                continue
+            citation = by_id.get(node["ids"][0])
+            if citation is None or citation.bibliography_key.docname != node.get("docname"):
+                continue
+            entry = citation.entry
+            level = entry.fields.get("access", "").strip()
+            paragraphs = [c for c in node.children if isinstance(c, nodes.paragraph)]
+            if level in levels and paragraphs:
+                paragraphs[-1] += [nodes.Text(" "), badge(level, self.config, bracket=True)]
+            para = cited_on_paragraph(
+                domain.cited_on.get(citation.key, ()), node["docname"], self.env
+            )
+            if para is not None:
+                node.append(para)
+            parent = node.parent
+            if parent is not None:
+                lists.setdefault(parent, []).append(entry)
+        if self.app.builder.format != "html":
+            return
+        for n, (parent, entries) in enumerate(lists.items(), 1):
+            stem = rl.export_stem(self.env.docname, f"bibliography-{n}")
+            parent.parent.insert(
+                parent.parent.index(parent) + 1,
+                rl.export_paragraph(self.app.builder, self.env.docname, entries, stem),
+            )
+
+
+class FootnoteBadges(SphinxPostTransform):
+    """An access badge after each footnote citation's reference."""
+
+    default_priority = 7
+
+    def run(self, **kwargs: Any) -> None:
+        from docutils.nodes import make_id
+
+        domain = domain_of(self.env)
+        cache = domain.cache
+        cites = domain.footcites.get(self.env.docname)
+        if cache is None or not cites:
+            return
+        levels = access_config(self.config).parsed
+        names = {make_id(f"footcite-{key}"): key for key, _line in cites}
+        for footnote in self.document.findall(nodes.footnote):
+            found = [names[name] for name in footnote.get("names", []) if name in names]
+            key = found[0] if found else None
+            entry = cache.data.entries.get(key) if key else None
+            if entry is None:
+                continue
+            level = entry.fields.get("access", "").strip()
+            paragraphs = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
+            if level in levels and paragraphs:
+                paragraphs[-1] += [nodes.Text(" "), badge(level, self.config, bracket=True)]
+
+
+# -- HTML: a citation list that passes axe -----------------------------------------------------
+
+
+def visit_citation_html(self: Any, node: nodes.citation) -> None:
+    """A citation as a list item of a role="list" (docutils' doc-biblioentry fails axe)."""
+    if not isinstance(node.previous_sibling(), nodes.citation):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=["citation"], role="listitem"))
+
+
+def depart_citation_html(self: Any, node: nodes.citation) -> None:
+    """Close the item, and the list after the last citation."""
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), nodes.citation):
+        self.body.append("</div>\n")
 
 
 def setup_citations(app: Sphinx) -> None:
     """Register the citations feature with app."""
+    app.add_domain(EvidenceBibDomain)
+    app.add_directive("reading-list", rl.ReadingListDirective)
+    skip = (rl.visit_skip, None)
+    app.add_node(rl.reading_list, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    app.add_node(nodes.citation, override=True, html=(visit_citation_html, depart_citation_html))
+    app.add_role("cite", EvidenceCiteRole(), override=True)
+    for name in BibtexDomain._role_names:
+        app.add_role_to_domain("cite", name, EvidenceCiteRole(), override=True)
+    app.add_role("footcite", EvidenceFootCiteRole(), override=True)
+    for name in BibtexFootDomain._role_names:
+        app.add_role_to_domain("footcite", name, EvidenceFootCiteRole(), override=True)
+    app.connect("builder-inited", _load_bibfiles, priority=400)
+    app.connect("env-updated", _env_updated, priority=600)
+    app.add_post_transform(rl.ReadingListTransform)
+    app.add_post_transform(BibliographyExtras)
+    app.add_post_transform(FootnoteBadges)

@@ -1,0 +1,467 @@
+"""The house bibliography style, a pybtex formatting-style plugin named ``evidence``.
+
+An entry reads: title, then author or organisation, then the date (as far as it is known:
+"2019", "November 2019" or "14 November 2019"), then the details of where it appeared
+(journal, volume and pages; publisher; institution and report number; ...), then the link
+(the DOI, else the URL). Every BibTeX and biblatex entry type is handled; a type the style
+does not know falls back to a generic form (the caller warns, see :mod:`.bibdata`).
+
+Fields hold LaTeX: :func:`latex_text` turns accents, dashes, ``\\&`` and friends into
+Unicode and ``\\emph``/``\\textit``/``\\textbf`` into emphasis. Nothing in a field is ever
+treated as markup of the output format: HTML in a field stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from pybtex.database import Entry, Person
+from pybtex.richtext import HRef, Protected, String, Tag, Text
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(MONTHS, 1)}
+_MONTH_NUMBER.update({name[:3].lower(): n for n, name in enumerate(MONTHS, 1)})
+
+#: Entry types the style formats, each with the family that decides its layout.
+FAMILIES: dict[str, str] = {
+    "article": "article",
+    "periodical": "periodical",
+    "suppperiodical": "article",
+    "book": "book",
+    "mvbook": "book",
+    "bookinbook": "book",
+    "booklet": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "manual": "book",
+    "inbook": "part",
+    "incollection": "part",
+    "inproceedings": "part",
+    "conference": "part",
+    "inreference": "part",
+    "suppbook": "part",
+    "suppcollection": "part",
+    "report": "report",
+    "techreport": "report",
+    "thesis": "thesis",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "online": "online",
+    "electronic": "online",
+    "www": "online",
+    "misc": "generic",
+    "unpublished": "generic",
+    "patent": "patent",
+    "dataset": "generic",
+    "software": "generic",
+    "set": "set",
+    "xdata": "set",
+}
+
+#: Fields an entry of each family needs (alternatives separated by ``|``).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("title", "author|editor", "journaltitle|journal", "date|year"),
+    "periodical": ("title", "date|year"),
+    "book": ("title", "author|editor|organization|publisher", "date|year"),
+    "part": ("title", "author|editor", "booktitle|maintitle|crossref", "date|year"),
+    "report": ("title", "author|institution|organization", "date|year"),
+    "thesis": ("title", "author", "institution|school", "date|year"),
+    "online": ("title", "url|doi"),
+    "patent": ("title", "author", "number", "date|year"),
+    "generic": ("title",),
+    "set": ("entryset",),
+}
+
+_TYPE_WORDS = {
+    "thesis": "Thesis",
+    "mastersthesis": "Master's thesis",
+    "phdthesis": "PhD thesis",
+    "report": "Report",
+    "techreport": "Technical report",
+    "patent": "Patent",
+    "manual": "Manual",
+    "dataset": "Dataset",
+    "software": "Software",
+    "unpublished": "Unpublished",
+    "resreport": "Research report",
+    "mathesis": "Master's thesis",
+    "candthesis": "Candidate thesis",
+    "patreq": "Patent request",
+}
+
+_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"]+$", re.IGNORECASE)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
+
+_INLINE_COMMANDS = {
+    "emph": "em",
+    "textit": "em",
+    "mkbibemph": "em",
+    "textsl": "em",
+    "textbf": "strong",
+    "mkbibbold": "strong",
+}
+
+
+def _type_words(value: str) -> str:
+    """Words for a biblatex type key (``phdthesis``, ``patentus``...) or a free-text type."""
+    key = value.lower()
+    if key in _TYPE_WORDS:
+        return _TYPE_WORDS[key]
+    for prefix in ("patreq", "patent"):
+        if key.startswith(prefix) and key.isalpha():
+            return _TYPE_WORDS[prefix]
+    return value
+
+
+def family(entry_type: str) -> str | None:
+    """The layout family of ``entry_type`` (``None`` for a type the style does not know)."""
+    return FAMILIES.get(entry_type.lower())
+
+
+def safe_url(value: str) -> str | None:
+    """``value`` if it may be emitted as a link (http(s) or mailto), else ``None``."""
+    value = value.strip()
+    return value if _SAFE_URL.match(value) else None
+
+
+def doi_url(value: str) -> str | None:
+    """The https://doi.org/ address of a DOI (bare, ``doi:`` or a doi.org URL), else ``None``."""
+    bare = _DOI_PREFIX.sub("", value.strip())
+    if not _DOI.match(bare):
+        return None
+    return "https://doi.org/" + quote(bare, safe="/:;()-._,")
+
+
+def _join_commands(text: Text) -> Text:
+    """Turn ``\\emph {x}`` left by ``Text.from_latex`` into emphasis; drop other commands."""
+    parts = list(text.parts)
+    out: list[Any] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(part, String):
+            value = part.value
+            match = re.search(r"\\([A-Za-z]+)\s*$", value)
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            if match and isinstance(nxt, Protected):
+                value = value[: match.start()]
+                if value:
+                    out.append(String(_strip_commands(value)))
+                command = match.group(1)
+                inner = _join_commands(Text(*nxt.parts))
+                tag = _INLINE_COMMANDS.get(command)
+                if command in {"url", "href", "nolinkurl"}:
+                    out.append(String(str(inner)))
+                elif tag:
+                    out.append(Tag(tag, inner))
+                else:
+                    out.append(inner)
+                i += 2
+                continue
+            out.append(String(_strip_commands(value)))
+        elif isinstance(part, Protected):
+            out.append(Protected(*_join_commands(Text(*part.parts)).parts))
+        else:
+            out.append(part)
+        i += 1
+    return Text(*out)
+
+
+_LOGOS = {"\\LaTeXe": "LaTeX2e", "\\LaTeX": "LaTeX", "\\BibTeX": "BibTeX", "\\TeX": "TeX"}
+
+
+def _strip_commands(value: str) -> str:
+    for command, word in _LOGOS.items():
+        value = value.replace(command, word)
+    value = re.sub(r"\\([A-Za-z]+)\s?", "", value)
+    return value.replace("~", "\u00a0").replace("\\", "")
+
+
+def latex_text(value: str) -> Text:
+    """Rich text from a LaTeX field value: Unicode, dashes, quotes and emphasis."""
+    try:
+        text = Text.from_latex(value)
+    except Exception:  # a field pybtex's LaTeX parser cannot read: keep it as plain text
+        return Text(value)
+    return _join_commands(text)
+
+
+def plain(value: str) -> str:
+    """Plain Unicode text of a LaTeX field value."""
+    return str(latex_text(value))
+
+
+def person_text(person: Person) -> str:
+    """A name as it is usually written: ``Sarah Reed``, ``The King's Fund``."""
+    parts = [
+        *person.first_names,
+        *person.middle_names,
+        *person.prelast_names,
+        *person.last_names,
+    ]
+    name = " ".join(plain(p) for p in parts)
+    if person.lineage_names:
+        name += ", " + " ".join(plain(p) for p in person.lineage_names)
+    return name
+
+
+def names_list(names: list[str], limit: int = 6) -> str:
+    """``A``, ``A and B``, ``A, B and C``; more than ``limit`` names end in "et al."."""
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + " et al."
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def entry_date(entry: Entry) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) as far as the entry gives them (``date``, else ``year``/``month``)."""
+    fields = entry.fields
+    raw = fields.get("date", "").strip()
+    if raw:
+        match = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", raw.split("/")[0])
+        if match:
+            y, m, d = match.groups()
+            return int(y), int(m) if m else None, int(d) if d else None
+    year_match = re.search(r"\d{4}", fields.get("year", ""))
+    year = int(year_match.group()) if year_match else None
+    month = month_number(fields.get("month", ""))
+    day_match = re.match(r"^\d{1,2}$", fields.get("day", "").strip())
+    day = int(day_match.group()) if day_match and month else None
+    return year, month, day
+
+
+def month_number(value: str) -> int | None:
+    """1-12 from ``nov``, ``November`` or ``11``; ``None`` when unknown or empty."""
+    value = value.strip().lower().rstrip(".")
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return int(value)
+    return _MONTH_NUMBER.get(value) or _MONTH_NUMBER.get(value[:3])
+
+
+def date_text(entry: Entry) -> str:
+    """The date as far as it is known: ``2019``, ``November 2019``, ``14 November 2019``."""
+    year, month, day = entry_date(entry)
+    if year is None:
+        return plain(entry.fields.get("year", "")).strip()
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTHS[month - 1]} {year}"
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def sort_date(entry: Entry) -> tuple[int, int, int]:
+    """A sort key for newest-first lists (unknown parts sort as 0)."""
+    year, month, day = entry_date(entry)
+    return (year or 0, month or 0, day or 0)
+
+
+def entry_link(entry: Entry) -> tuple[str, str] | None:
+    """(href, text) of the entry's link: its DOI if valid, else a safe ``url``."""
+    doi = entry.fields.get("doi", "")
+    if doi and (href := doi_url(doi)):
+        return href, href
+    url = entry.fields.get("url", "")
+    if url and (href := safe_url(url)):
+        return href, href
+    return None
+
+
+class EvidenceStyle(BaseStyle):
+    """The house style: readable references for reports, web pages and articles alike."""
+
+    default_name_style = "plain"
+    default_label_style = "number"
+    default_sorting_style = "none"
+
+    def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
+        """Format one entry (never raises for missing fields or unknown types)."""
+        return FormattedEntry(entry.key, self.format_text(entry), label)
+
+    def format_text(self, entry: Entry) -> Text:
+        """The formatted reference of ``entry`` as pybtex rich text."""
+        kind = family(entry.type) or "generic"
+        if kind == "set":
+            return self._format_set(entry)
+        blocks: list[Text] = []
+        title = self._title(entry, kind)
+        if title:
+            blocks.append(title)
+        who = self._who(entry, kind)
+        if who:
+            blocks.append(Text(who))
+        when = date_text(entry)
+        if when:
+            blocks.append(Text(when))
+        details = self._details(entry, kind)
+        if details:
+            blocks.append(details)
+        parts: list[Any] = []
+        for block in blocks:
+            if parts:
+                parts.append(" ")
+            parts.append(block)
+            if not str(block).rstrip().endswith((".", "?", "!")):
+                parts.append(".")
+        link = entry_link(entry)
+        shown_link: Any = None
+        if link:
+            shown_link = HRef(link[0], link[1])
+        elif entry.fields.get("doi") or entry.fields.get("url"):
+            shown_link = String((entry.fields.get("doi") or entry.fields.get("url", "")).strip())
+        if shown_link is not None:
+            parts.extend([" ", shown_link] if parts else [shown_link])
+        return Text(*parts) if parts else Text(entry.key)
+
+    def _title(self, entry: Entry, kind: str) -> Text | None:
+        fields = entry.fields
+        title = fields.get("title", "")
+        if not title:
+            return None
+        text = latex_text(title)
+        if fields.get("subtitle"):
+            text = Text(text, ": ", latex_text(fields["subtitle"]))
+        if fields.get("titleaddon"):
+            text = Text(text, ". ", latex_text(fields["titleaddon"]))
+        if kind in {"book", "report", "thesis", "periodical"}:
+            return Text(Tag("em", text))
+        return text
+
+    def _who(self, entry: Entry, kind: str) -> str:
+        persons = entry.persons
+        for role in ("author", "editor"):
+            if persons.get(role):
+                names = names_list([person_text(p) for p in persons[role]])
+                if role == "editor":
+                    names += " (ed.)" if len(persons[role]) == 1 else " (eds)"
+                return names
+        for field in ("organization", "institution", "publisher", "howpublished"):
+            if kind in {"report", "thesis"} and field == "institution":
+                continue
+            if entry.fields.get(field):
+                return plain(entry.fields[field])
+        return ""
+
+    def _details(self, entry: Entry, kind: str) -> Text | None:
+        f = entry.fields
+        parts: list[Any] = []
+
+        def add(*values: Any) -> None:
+            parts.extend(v for v in values if v)
+
+        if kind == "article":
+            journal = f.get("journaltitle") or f.get("journal")
+            if journal:
+                add(Tag("em", latex_text(journal)))
+            issue = ""
+            if f.get("volume"):
+                issue = plain(f["volume"])
+            number = f.get("number") or f.get("issue")
+            if number:
+                issue += f"({plain(number)})"
+            if issue:
+                add(issue)
+            if f.get("pages"):
+                add(plain(f["pages"]))
+            if f.get("eid"):
+                add(plain(f["eid"]))
+        elif kind == "part":
+            container = f.get("booktitle") or f.get("maintitle") or f.get("journaltitle")
+            if container:
+                inner = Text("In: ", Tag("em", latex_text(container)))
+                if kind == "part" and entry.persons.get("author") and entry.persons.get("editor"):
+                    editors = names_list([person_text(p) for p in entry.persons["editor"]])
+                    inner = Text(inner, ", edited by ", editors)
+                add(inner)
+            add(*[plain(f[k]) for k in ("publisher", "location", "address") if f.get(k)])
+            if f.get("pages"):
+                add("pp. " + plain(f["pages"]))
+        elif kind in {"book", "periodical"}:
+            if f.get("edition"):
+                edition = plain(f["edition"])
+                add(f"{edition} edition" if edition.isdigit() else edition)
+            if f.get("volumes"):
+                add(f"{plain(f['volumes'])} volumes")
+            for key in ("series", "publisher", "location", "address"):
+                if f.get(key) and not (
+                    key == "publisher" and self._who(entry, kind) == plain(f[key])
+                ):
+                    add(plain(f[key]))
+            if f.get("isbn"):
+                add("ISBN " + plain(f["isbn"]))
+        elif kind in {"report", "thesis", "patent"}:
+            words = _type_words(plain(f["type"]) if f.get("type") else entry.type.lower())
+            if f.get("number"):
+                words = f"{words} {plain(f['number'])}".strip()
+            add(words)
+            for key in ("institution", "school", "publisher", "location", "address"):
+                if f.get(key) and plain(f[key]) != self._who(entry, kind):
+                    add(plain(f[key]))
+            if f.get("isrn"):
+                add("ISRN " + plain(f["isrn"]))
+        elif kind == "online":
+            for key in ("organization", "publisher", "howpublished"):
+                if f.get(key) and plain(f[key]) != self._who(entry, kind):
+                    add(plain(f[key]))
+        else:  # generic
+            word = _TYPE_WORDS.get(entry.type.lower())
+            add(word)
+            for key in ("howpublished", "organization", "institution", "publisher", "note"):
+                if f.get(key) and plain(f[key]) != self._who(entry, kind):
+                    add(latex_text(f[key]))
+        if f.get("note") and kind != "generic":
+            add(latex_text(f["note"]))
+        if not parts:
+            return None
+        text = Text()
+        for part in parts:
+            text = Text(text, ", ", part) if len(text) else Text(part)
+        return text
+
+    def _format_set(self, entry: Entry) -> Text:
+        members = [m.strip() for m in entry.fields.get("entryset", "").split(",") if m.strip()]
+        data = getattr(entry, "collection", None)
+        texts: list[Text] = []
+        for key in members:
+            member = data.entries.get(key) if data is not None else None
+            if member is not None and member.type.lower() != "set":
+                texts.append(self.format_text(member))
+            else:
+                texts.append(Text(key))
+        if not texts:
+            title = entry.fields.get("title")
+            return latex_text(title) if title else Text(entry.key)
+        text = texts[0]
+        for more in texts[1:]:
+            text = Text(text, " Also: ", more)
+        return text
+
+
+def formatted_plain(entries: Iterable[Entry]) -> list[str]:
+    """Plain-text references (for tests and command-line checks)."""
+    style = EvidenceStyle()
+    return [str(style.format_text(entry)) for entry in entries]

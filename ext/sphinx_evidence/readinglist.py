@@ -1,0 +1,345 @@
+"""The ``{reading-list}`` directive: annotated lists of references.bib entries.
+
+::
+
+    :::{reading-list}
+    :keywords: key-publications
+    :filter: type == "article"
+    :sort: date | title | listed
+    :group: access
+    key1
+    key2
+    :::
+
+The directive records what the list asks for (in :class:`ListSpec`) and leaves a
+placeholder node. Which entries it shows is decided once all pages are read (see
+:func:`resolve`), and the placeholder is replaced at write time by :class:`ReadingListTransform`,
+so a list is always current on incremental builds.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from pybtex.database import Entry
+from pybtex.richtext import Text
+from pybtex_docutils import Backend
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from .access import badge
+from .bibdata import BibCache, keywords
+from .bibstyle import FAMILIES, latex_text, plain, sort_date
+from .export import FORMATS, write_all
+from .messages import Warn, warn
+
+SORTS = ("listed", "date", "title")
+EXPORT_DIR = "_downloads/evidence"
+
+
+class ListSpec(NamedTuple):
+    """What one reading list asks for."""
+
+    line: int
+    keywords: tuple[str, ...]
+    filter: str
+    keys: tuple[str, ...]
+    sort: str
+    group: str
+
+
+class reading_list(nodes.General, nodes.Element):
+    """Placeholder for a reading list, replaced by :class:`ReadingListTransform`."""
+
+
+def _sort(value: str) -> str:
+    return directives.choice(value.strip().lower(), SORTS)
+
+
+def _group(value: str) -> str:
+    value = value.strip().lower()
+    if not re.match(r"^[a-z][a-z0-9_-]*$", value):
+        raise ValueError(f"{value!r} is not a field name")
+    return value
+
+
+class ReadingListDirective(SphinxDirective):
+    """Record a reading list and leave a placeholder for it."""
+
+    has_content = True
+    option_spec = {
+        "keywords": directives.unchanged_required,
+        "filter": directives.unchanged_required,
+        "sort": _sort,
+        "group": _group,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        from .citations import domain_of
+
+        domain = domain_of(self.env)
+        cache = domain.cache
+        spec_keys: list[str] = []
+        for offset, raw in enumerate(self.content):
+            for key in raw.replace(",", " ").split():
+                if cache is not None and key not in cache.data.entries:
+                    warn(
+                        Warn.cite_unknown,
+                        f'reading list: unknown key "{key}"',
+                        location=(self.env.docname, self.content_offset + offset + 1),
+                    )
+                elif key not in spec_keys:
+                    spec_keys.append(key)
+        filter_src = self.options.get("filter", "").strip()
+        if filter_src:
+            try:
+                ast.parse(filter_src)
+            except SyntaxError:
+                warn(
+                    Warn.reading_list,
+                    f"reading list: the :filter: {filter_src!r} is not an expression; ignored",
+                    location=self.get_location(),
+                )
+                filter_src = ""
+        words = tuple(
+            k.strip().lower() for k in self.options.get("keywords", "").split(",") if k.strip()
+        )
+        if not (words or filter_src or spec_keys or self.content):
+            warn(
+                Warn.reading_list,
+                "reading list: give :keywords:, :filter: or a list of keys",
+                location=self.get_location(),
+            )
+        if cache is not None:
+            for path in cache.keys_by_file:
+                self.env.note_dependency(path)
+        serial = self.env.new_serialno("evidence-reading-list") + 1
+        list_id = f"reading-list-{serial}"
+        spec = ListSpec(
+            line=self.lineno,
+            keywords=words,
+            filter=filter_src,
+            keys=tuple(spec_keys),
+            sort=self.options.get("sort", "listed"),
+            group=self.options.get("group", ""),
+        )
+        domain.lists[(self.env.docname, list_id)] = spec
+        node = reading_list("", docname=self.env.docname, list_id=list_id)
+        self.set_source_info(node)
+        return [node]
+
+
+def _title_key(entry: Entry) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", plain(entry.fields.get("title", entry.key)).casefold())
+
+
+def select(
+    spec: ListSpec,
+    docname: str,
+    cache: BibCache,
+    cited_docnames: Callable[[str], set[str]],
+) -> list[str]:
+    """The keys of the entries ``spec`` selects, sorted as it asks."""
+    from sphinxcontrib.bibtex.domain import _FilterVisitor
+
+    entries = cache.data.entries
+    chosen: list[str] = [k for k in spec.keys if k in entries]
+    tree = ast.parse(spec.filter) if spec.filter else None
+    wanted = set(spec.keywords)
+    if wanted or tree is not None:
+        for key, entry in entries.items():
+            if key in chosen:
+                continue
+            if wanted and not wanted & set(keywords(entry)):
+                continue
+            if tree is not None:
+                visitor = _FilterVisitor(entry, docname, cited_docnames(key))
+                try:
+                    if not visitor.visit(tree):
+                        continue
+                except ValueError as err:
+                    warn(
+                        Warn.reading_list,
+                        f"reading list: the :filter: failed ({err}); ignored",
+                        location=(docname, spec.line),
+                    )
+                    tree = None
+            chosen.append(key)
+    if spec.sort == "date":
+        chosen.sort(key=lambda k: _title_key(entries[k]))
+        chosen.sort(key=lambda k: sort_date(entries[k]), reverse=True)
+    elif spec.sort == "title":
+        chosen.sort(key=lambda k: _title_key(entries[k]))
+    return chosen
+
+
+def group_label(entry: Entry, field: str, access_labels: dict[str, str]) -> list[str]:
+    """The group(s) an entry belongs to when a list is grouped by ``field``."""
+    if field == "type":
+        kind = FAMILIES.get(entry.type.lower(), "other")
+        names = {"generic": "Other", "part": "Chapters and papers", "online": "Web pages"}
+        return [names.get(kind, kind.capitalize() + "s")]
+    if field == "access":
+        level = entry.fields.get("access", "").strip()
+        return [access_labels.get(level, "Access not stated")]
+    if field == "year":
+        year = sort_date(entry)[0]
+        return [str(year) if year else "Undated"]
+    if field in ("author", "editor"):
+        people = entry.persons.get(field) or []
+        return [str(people[0]) if people else "Other"]
+    value = entry.fields.get(field, "")
+    if field == "keywords":
+        return [k for k in keywords(entry)] or ["Other"]
+    return [plain(value)] if value.strip() else ["Other"]
+
+
+def groups(
+    keys: Sequence[str], spec: ListSpec, cache: BibCache, access_labels: dict[str, str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The selected keys split into (label, keys) groups ("" when not grouped)."""
+    if not spec.group:
+        return (("", tuple(keys)),)
+    found: dict[str, list[str]] = {}
+    for key in keys:
+        for label in group_label(cache.data.entries[key], spec.group, access_labels):
+            found.setdefault(label, []).append(key)
+    order = list(found)
+    if spec.group == "access":
+        rank = {label: n for n, label in enumerate(access_labels.values())}
+        order.sort(key=lambda label: rank.get(label, len(rank)))
+    if spec.group == "keywords" and spec.keywords:
+        order.sort(key=lambda label: label not in spec.keywords)
+    return tuple((label, tuple(found[label])) for label in order)
+
+
+def _heading(label: str, field: str) -> str:
+    if field == "keywords":
+        return label.replace("-", " ").capitalize()
+    return label
+
+
+def annotation_nodes(entry: Entry) -> list[nodes.Node]:
+    """The entry's annotation as paragraphs (``\\par`` separates paragraphs)."""
+    text = entry.fields.get("annotation", "") or entry.fields.get("annote", "")
+    backend = Backend()
+    paras: list[nodes.Node] = []
+    for chunk in re.split(r"\\par\b\s*|\n\s*\n", text):
+        if chunk.strip():
+            para = nodes.paragraph("", "", classes=["evidence-annotation"])
+            para += latex_text(chunk.strip()).render(backend)
+            paras.append(para)
+    return paras
+
+
+def reference_nodes(formatted: Text) -> list[nodes.Node]:
+    """Docutils nodes of a formatted reference."""
+    return cast("list[nodes.Node]", formatted.render(Backend()))
+
+
+def entry_item(
+    entry: Entry, formatted: Text, config: Any, levels: Iterable[str]
+) -> nodes.list_item:
+    """One list item: formatted reference, access badge, annotation."""
+    level = entry.fields.get("access", "").strip()
+    known = level in set(levels)
+    item = nodes.list_item(
+        "", classes=["evidence-entry", f"evidence-level-{level if known else 'none'}"]
+    )
+    para = nodes.paragraph("", "", classes=["evidence-reference"])
+    para += reference_nodes(formatted)
+    if known:
+        para += nodes.Text(" ")
+        para += badge(level, config, bracket=True)
+    item += para
+    item += annotation_nodes(entry)
+    return item
+
+
+def export_paragraph(
+    builder: Any, docname: str, entries: Sequence[Entry], stem: str
+) -> nodes.paragraph:
+    """Write the downloads of ``entries`` and return a paragraph linking to them."""
+    base = Path(builder.outdir) / EXPORT_DIR / stem
+    write_all(entries, base)
+    para = nodes.paragraph("", "", classes=["evidence-export"])
+    para += nodes.Text("Download these references: ")
+    target = builder.get_target_uri(docname)
+    for n, (ext, label, _mime) in enumerate(FORMATS):
+        if n:
+            para += nodes.Text(", ")
+        uri = relative_uri(target, f"{EXPORT_DIR}/{stem}.{ext}")
+        ref = nodes.reference("", "", refuri=uri, classes=["evidence-download"])
+        ref += nodes.Text(f"{label} (.{ext})")
+        para += ref
+    para += nodes.Text(" (RIS for EndNote, Zotero and Mendeley).")
+    return para
+
+
+def export_stem(docname: str, list_id: str) -> str:
+    """A file-name stem unique to one list of one page."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", docname).strip("-") + "-" + list_id
+
+
+class ReadingListTransform(SphinxPostTransform):
+    """Replace each reading-list placeholder by its current entries."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        from .access import access_config
+        from .citations import domain_of
+
+        domain = domain_of(self.env)
+        cache = domain.cache
+        levels = access_config(self.config).parsed
+        for node in list(self.document.findall(reading_list)):
+            key = (node["docname"], node["list_id"])
+            grouped = domain.resolved.get(key)
+            spec = domain.lists.get(key)
+            if cache is None or grouped is None or spec is None:
+                node.replace_self([])
+                continue
+            box = nodes.container(classes=["evidence-reading-list"], ids=[node["list_id"]])
+            depth = sum(1 for a in _ancestors(node) if isinstance(a, nodes.section))
+            level = min(max(depth + 1, 2), 6)
+            shown: list[Entry] = []
+            for label, keys in grouped:
+                items = nodes.bullet_list(classes=["evidence-entries"])
+                for bib_key in keys:
+                    entry = cache.data.entries[bib_key]
+                    items += entry_item(entry, cache.formatted[bib_key], self.config, levels)
+                    if entry not in shown:
+                        shown.append(entry)
+                if label:
+                    group = nodes.container(classes=["evidence-group"])
+                    title = _heading(label, spec.group)
+                    heading = nodes.rubric(title, title)
+                    heading["heading-level"] = level
+                    group += [heading, items]
+                    box += group
+                else:
+                    box += items
+            if self.app.builder.format == "html" and shown:
+                stem = export_stem(node["docname"], node["list_id"])
+                box += export_paragraph(self.app.builder, self.env.docname, shown, stem)
+            node.replace_self(box)
+
+
+def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def visit_skip(self: Any, node: nodes.Node) -> None:
+    """A placeholder that reached a writer (it never should) writes nothing."""
+    raise nodes.SkipNode

@@ -1,0 +1,7 @@
+extensions = ["myst_parser", "sphinx_evidence"]
+myst_enable_extensions = ["colon_fence"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "evidence"
+bibtex_reference_style = "author_year"
+evidence_access_help_page = "access"
+html_theme = "furo"
