@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Set up every part of the extension."""
+    from .a11y import setup_a11y
     from .access import setup_access
     from .blog import setup_blog
     from .citations import setup_citations
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     for setup_part in (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf):
         setup_part(app)
+    setup_a11y(app)
     return {
         "version": __version__,
         "env_version": 1,

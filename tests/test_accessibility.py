@@ -1,0 +1,242 @@
+"""WCAG 2.2 AA with axe-core in headless Chromium, in furo's light and dark modes.
+
+Every page of the real site is loaded from a local server, once per mode, and checked with
+axe-core (the copy inside ``axe-playwright-python``) on the WCAG 2.0/2.1/2.2 A and AA rules.
+While a page loads, any request that would leave 127.0.0.1 is recorded and blocked: the
+site must fetch nothing from another host. Faster checks of our fix-ups (``a11y.py`` and
+``static/a11y.css``) run on the small ``test-a11y`` root.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx_evidence import a11y
+
+from tests.browser import CHROMIUM, chromium, serve
+from tests.conftest import copy_site
+from tests.helpers import sphinx_build
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MODES = ("light", "dark")
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+PAGE_BACKGROUND = {"light": "#ffffff", "dark": "#131416"}  # furo's --color-background-primary
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+
+
+@dataclass
+class PageScan:
+    """What axe-core and the request log found on one page in one mode."""
+
+    page: str
+    mode: str
+    theme: str
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+class RequestLog:
+    """Records (and blocks) every request of a page that is not to the local server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.external: list[str] = []
+
+    def _local(self, url: str) -> bool:
+        return url.startswith((self.base + "/", *LOCAL_SCHEMES))
+
+    def on_request(self, request: Any) -> None:
+        if not self._local(request.url) and request.url not in self.external:
+            self.external.append(request.url)
+
+    def route(self, route: Any) -> None:
+        if self._local(route.request.url):
+            route.continue_()
+        else:
+            self.on_request(route.request)
+            route.abort()
+
+
+def html_pages(html_dir: Path) -> list[str]:
+    """Every HTML page of a build, as paths relative to ``html_dir``."""
+    return sorted(
+        p.relative_to(html_dir).as_posix()
+        for p in html_dir.rglob("*.html")
+        if not p.relative_to(html_dir).as_posix().startswith(("_static/", "_sources/"))
+    )
+
+
+def scan_site(html_dir: Path) -> list[PageScan]:
+    """Load every page in each mode; run axe-core; log requests to other hosts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    scans: list[PageScan] = []
+    with serve(html_dir) as base, chromium() as browser:
+        for mode in MODES:
+            context = browser.new_context(color_scheme=mode)  # type: ignore[attr-defined]
+            context.add_init_script(
+                f"try {{ localStorage.setItem('theme', '{mode}') }} catch (e) {{}}"
+            )
+            log = RequestLog(base)
+            context.route("**/*", log.route)
+            page = context.new_page()
+            page.on("request", log.on_request)
+            for rel in html_pages(html_dir):
+                log.external.clear()
+                page.goto(f"{base}/{rel}", wait_until="load")
+                theme = page.evaluate("document.body.dataset.theme || ''")
+                results = axe.run(page, options=options)
+                scans.append(
+                    PageScan(
+                        rel, mode, theme, list(results.response["violations"]), list(log.external)
+                    )
+                )
+            context.close()
+    return scans
+
+
+def describe(scans: list[PageScan]) -> str:
+    """A readable list of axe-core violations: page, mode, rule, element, what to fix."""
+    lines = []
+    for scan in scans:
+        for v in scan.violations:
+            lines.append(f"{scan.page} [{scan.mode}] {v['id']} ({v['impact']}): {v['help']}")
+            for node in v["nodes"][:5]:
+                target = " ".join(str(t) for t in node["target"])
+                html = re.sub(r"\s+", " ", node.get("html", ""))[:160]
+                summary = (node.get("failureSummary") or "").splitlines()
+                lines.append(f"    {target}: {html}")
+                if len(summary) > 1:
+                    lines.append(f"      {summary[1].strip()}")
+            if len(v["nodes"]) > 5:
+                lines.append(f"    ... and {len(v['nodes']) - 5} more elements")
+    return "\n".join(lines)
+
+
+# -- the real site -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("a11y-site")
+    docs = copy_site(dest)
+    result = sphinx_build(docs, dest / "html", "html")
+    assert result.returncode == 0, result.stderr
+    return dest / "html"
+
+
+@pytest.fixture(scope="module")
+def site_scans(site_html: Path) -> list[PageScan]:
+    return scan_site(site_html)
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", MODES)
+def test_every_page_meets_wcag22_aa(site_scans: list[PageScan], mode: str) -> None:
+    scans = [s for s in site_scans if s.mode == mode]
+    assert len(scans) >= 3  # index, genindex, search at the least
+    failing = [s for s in scans if s.violations]
+    assert not failing, f"axe-core, {mode} mode:\n{describe(failing)}"
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_dark_and_light_modes_are_really_applied(site_scans: list[PageScan]) -> None:
+    wrong = [(s.page, s.mode, s.theme) for s in site_scans if s.theme != s.mode]
+    assert not wrong
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_no_request_leaves_localhost(site_scans: list[PageScan]) -> None:
+    leaks = {f"{s.page}: {url}" for s in site_scans for url in s.external}
+    assert not leaks, "requests to other hosts:\n" + "\n".join(sorted(leaks))
+
+
+# -- our fix-ups on a small root ---------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="a11y")
+def test_toctree_caption_has_a_heading_level(app: SphinxTestApp) -> None:
+    app.build()
+    assert not app.warning.getvalue()
+    soup = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    headings = soup.select('[role="heading"]')
+    assert headings  # furo's sidebar and the page's own toctree
+    for heading in headings:
+        assert heading.get("aria-level") == a11y.CAPTION_LEVEL, heading
+    captions = [h.get_text(strip=True) for h in soup.select("p.caption[role=heading]")]
+    assert "More pages" in captions
+    # Other titles are untouched: sections, admonitions, code captions.
+    assert soup.select_one("h2") is not None
+    admonition = soup.select_one("p.admonition-title")
+    code_caption = soup.select_one("div.code-block-caption span.caption-text")
+    assert admonition is not None and admonition.get_text() == "Note"
+    assert code_caption is not None and code_caption.get_text() == "A code caption"
+    assert (app.outdir / "_static" / a11y.CSS).is_file()
+    assert soup.find("link", href=re.compile(re.escape(a11y.CSS)))
+
+
+@pytest.mark.sphinx("text", testroot="a11y")
+def test_other_builders_get_no_stylesheet(app: SphinxTestApp) -> None:
+    app.build()
+    assert "More pages" in (app.outdir / "index.txt").read_text(encoding="utf-8")
+    assert not (app.outdir / "_static").exists()
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, two: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def palettes() -> Iterator[tuple[str, dict[str, str]]]:
+    """(mode, {variable: colour}) for each block of ``a11y.css``."""
+    css = re.sub(r"/\*.*?\*/", "", a11y.SOURCE.read_text(encoding="utf-8"), flags=re.S)
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        colours = dict(re.findall(r"(--sd-color-[a-z-]+):\s*(#[0-9a-f]{6})", body))
+        # ``body`` is light; ``body[data-theme="dark"]`` and, inside the media query,
+        # ``body:not([data-theme="light"])`` are dark.
+        yield ("light" if selector.strip() == "body" else "dark"), colours
+
+
+def test_palette_meets_aa_contrast_in_both_modes() -> None:
+    seen = set()
+    for mode, colours in palettes():
+        seen.add(mode)
+        assert colours
+        for name, colour in colours.items():
+            if name.endswith("-text"):
+                continue
+            # badge: -text on the colour; outline and text: the colour on the page
+            assert contrast(colours[f"{name}-text"], colour) >= 4.5, (mode, name)
+            assert contrast(colour, PAGE_BACKGROUND[mode]) >= 4.5, (mode, name)
+    assert seen == {"light", "dark"}
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_fixups_pass_axe_on_the_small_root(tmp_path: Path, rootdir: Path) -> None:
+    result = sphinx_build(rootdir / "test-a11y", tmp_path / "html", "html")
+    assert result.returncode == 0, result.stderr
+    scans = scan_site(tmp_path / "html")
+    failing = [s for s in scans if s.violations]
+    assert not failing, describe(failing)
+    assert {s.theme for s in scans} == set(MODES)
+    assert not [url for s in scans for url in s.external]
