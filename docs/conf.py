@@ -33,6 +33,9 @@ myst_title_to_header = True  # blog posts take their title from front matter
 # -- Citations (sphinxcontrib-bibtex) ------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "references.bib")]
 bibtex_encoding = "utf-8"
+bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bibstyle)
+bibtex_reference_style = "author_year"
+evidence_access_help_page = "access"
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"

@@ -80,8 +80,24 @@ FAMILIES: dict[str, str] = {
     "xdata": "set",
 }
 
-#: Fields an entry of each family needs (alternatives separated by ``|``).
+#: Fields an entry of each family needs so a reader can find it (alternatives with ``|``).
+#: Authors and dates are not required: grey literature often has neither, and a fact that
+#: is not known is left out rather than guessed. :data:`COMPLETE` lists what biblatex
+#: would ask for (``bibcheck --strict``).
 REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("title", "journaltitle|journal"),
+    "periodical": ("title",),
+    "book": ("title",),
+    "part": ("title", "booktitle|maintitle|crossref"),
+    "report": ("title",),
+    "thesis": ("title", "institution|school"),
+    "online": ("title",),
+    "patent": ("title", "number"),
+    "generic": ("title",),
+    "set": ("entryset",),
+}
+
+COMPLETE: dict[str, tuple[str, ...]] = {
     "article": ("title", "author|editor", "journaltitle|journal", "date|year"),
     "periodical": ("title", "date|year"),
     "book": ("title", "author|editor|organization|publisher", "date|year"),

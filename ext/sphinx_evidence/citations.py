@@ -397,7 +397,8 @@ class FootnoteBadges(SphinxPostTransform):
         levels = access_config(self.config).parsed
         names = {make_id(f"footcite-{key}"): key for key, _line in cites}
         for footnote in self.document.findall(nodes.footnote):
-            found = [names[name] for name in footnote.get("names", []) if name in names]
+            footnote_names: list[str] = footnote.get("names", [])
+            found = [names[name] for name in footnote_names if name in names]
             key = found[0] if found else None
             entry = cache.data.entries.get(key) if key else None
             if entry is None:
