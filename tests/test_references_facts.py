@@ -258,6 +258,20 @@ def test_annotation_is_seed_text(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", KEYS)
+def test_unverified_names_fields(key: str) -> None:
+    """``unverified`` lists field names; a normally required field is absent only if listed."""
+    fields = entry(key).fields
+    listed = [f.strip() for f in fields.get("unverified", "").split(",") if f.strip()]
+    assert set(listed) <= {"author", "title", "year", "month", "url", "doi", "volume", "pages"}
+    # an entry missing a field that its type normally requires must say it is unverified
+    required = {"article": ("author", "year"), "online": ("url",)}.get(entry(key).type, ())
+    for name in required:
+        present = name in fields or (name == "author" and "author" in entry(key).persons)
+        if not present:
+            assert name in listed, f"{name} is missing and not marked unverified"
+
+
+@pytest.mark.parametrize("key", KEYS)
 def test_links_are_http_and_doi_syntax(key: str) -> None:
     fields = entry(key).fields
     if "url" in fields:
