@@ -38,6 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -193,40 +194,51 @@ def post_header(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.cont
     return header
 
 
-def _read_post(app: Sphinx, doctree: nodes.document) -> None:
-    env = app.env
-    docname = env.current_document.docname
-    conf = _config(app.config)
-    if not _is_under(docname, conf.path):
-        return
-    source = env.doc2path(docname)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except OSError:  # pragma: no cover - Sphinx just read it
-        return
-    title_node = next(iter(doctree.findall(nodes.title)), None)
-    title = title_node.astext() if title_node is not None else ""
-    post, problems = parse_post(docname, text, title)
-    for line, message in problems:
-        warn(Warn.post_meta, message, location=(docname, line))
-    if post is None:
-        return
-    _domain(env).posts[docname] = post
-    for tag_slug in post.tag_slugs:
-        target = f"{conf.tags_path.strip('/')}/{tag_slug}"
-        if target not in env.found_docs:
-            warn(
-                Warn.post_meta,
-                f"tag {post.tags[post.tag_slugs.index(tag_slug)]!r} has no archive page "
-                f"{target!r}; create it with a {{postlist}} directive",
-                location=(docname, post.lines.get("tags", 1)),
-            )
-    header = post_header(post, env, conf.tags_path)
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is not None and section.children and isinstance(section[0], nodes.title):
-        section.insert(1, header)
-    else:
-        doctree.insert(0, header)
+class ReadPost(SphinxTransform):
+    """At read time: check a post's front matter, record it, and add its header.
+
+    A title from front matter is set as plain text (myst would parse it as Markdown,
+    raw HTML included), so front matter is always escaped.
+    """
+
+    default_priority = 880
+
+    def apply(self, **kwargs: Any) -> None:
+        env = self.env
+        docname = env.current_document.docname
+        conf = _config(self.config)
+        if not docname or not _is_under(docname, conf.path):
+            return
+        try:
+            text = env.doc2path(docname).read_text(encoding="utf-8")
+        except OSError:  # pragma: no cover - Sphinx just read it
+            return
+        title_node = next(iter(self.document.findall(nodes.title)), None)
+        title = title_node.astext() if title_node is not None else ""
+        post, problems = parse_post(docname, text, title)
+        for line, message in problems:
+            warn(Warn.post_meta, message, location=(docname, line))
+        if post is None:
+            return
+        if title_node is not None and "title" in post.lines:
+            title_node.children = []
+            title_node += nodes.Text(post.title)
+        _domain(env).posts[docname] = post
+        for tag, tag_slug in zip(post.tags, post.tag_slugs, strict=True):
+            target = f"{conf.tags_path}/{tag_slug}"
+            if target not in env.found_docs:
+                warn(
+                    Warn.post_meta,
+                    f"tag {tag!r} has no archive page {target!r}; "
+                    "create it with a {postlist} directive",
+                    location=(docname, post.lines.get("tags", 1)),
+                )
+        header = post_header(post, env, conf.tags_path)
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if section is not None and section.children and isinstance(section[0], nodes.title):
+            section.insert(1, header)
+        else:
+            self.document.insert(0, header)
 
 
 def _positive_int(argument: str | None) -> int:
@@ -341,7 +353,7 @@ def setup_blog(app: Sphinx) -> None:
     app.add_directive("postlist", PostList)
     app.add_post_transform(ResolvePostLists)
     app.connect("config-inited", _config_inited)
-    app.connect("doctree-read", _read_post)
+    app.add_transform(ReadPost)
     app.connect("env-updated", _env_updated)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("builder-inited", _add_assets)

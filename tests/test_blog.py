@@ -1,0 +1,257 @@
+"""The blog feature: post headers, ``{postlist}``, tag archives, bad front matter,
+other builders, incremental and parallel builds (test root ``tests/roots/test-blog``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx_evidence.blog_meta import format_date, parse_date, parse_post, slug
+from sphinx_evidence.docs_tables import warning_rows
+from sphinx_evidence.messages import Warn
+
+from tests.helpers import page_bodies, sphinx_build
+
+ROOT = Path(__file__).parent / "roots" / "test-blog"
+
+
+def _article(app: SphinxTestApp, page: str) -> BeautifulSoup:
+    html = (Path(app.outdir) / page).read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.select_one('[role="main"]')
+    assert main is not None
+    return BeautifulSoup(main.decode(), "html.parser")
+
+
+def _text(node: object) -> str:
+    return " ".join(node.get_text(" ").split())  # type: ignore[attr-defined]
+
+
+def _listed_titles(soup: BeautifulSoup) -> list[str]:
+    return [_text(li.find("a")) for li in soup.select("ul.evidence-postlist > li")]
+
+
+def _copy_root(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest)
+    return dest
+
+
+# -- front matter, unit level ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "shown"),
+    [
+        (2019, (2019,), "2019"),
+        ("2019-11", (2019, 11), "November 2019"),
+        ("2019-11-05", (2019, 11, 5), "5 November 2019"),
+    ],
+)
+def test_dates_are_kept_and_shown_as_precise_as_known(
+    value: object, expected: tuple[int, ...], shown: str
+) -> None:
+    assert parse_date(value) == expected
+    assert format_date(expected) == shown
+
+
+@pytest.mark.parametrize("value", ["2019-13", "Nov 2019", "2019-02-30", "19", True, 3.5, None])
+def test_bad_dates_are_refused(value: object) -> None:
+    assert parse_date(value) is None
+
+
+def test_a_page_without_post_keys_is_not_a_post() -> None:
+    post, problems = parse_post("blog/tags/x", "---\nautolink: false\n---\n# X\n", "X")
+    assert post is None
+    assert problems == []
+
+
+def test_bad_values_are_reported_with_their_line_and_dropped() -> None:
+    text = "---\ntitle: T\nauthors: 5\ntags: [ok, 3]\noriginal: javascript:alert(1)\n---\n"
+    post, problems = parse_post("blog/t", text, "")
+    assert post is not None
+    assert (post.authors, post.tags, post.original) == ((), (), "")
+    assert problems == [
+        (3, "post 'authors' must be a list of names"),
+        (4, "post 'tags' must be a list of words"),
+        (5, "post 'original' must be an http(s) URL, not 'javascript:alert(1)'"),
+    ]
+
+
+def test_tag_slugs() -> None:
+    assert slug("STP") == "stp"
+    assert slug("Place-based care") == "place-based-care"
+
+
+def test_every_warning_subtype_is_documented() -> None:
+    rows = dict(warning_rows())
+    assert set(rows) == {member.value for member in Warn}
+    assert all(rows.values()), [k for k, v in rows.items() if not v]
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_post_header(app: SphinxTestApp) -> None:
+    app.build()
+    assert not app.warning.getvalue()
+    header = _article(app, "blog/first.html").select_one(".evidence-post-header")
+    assert header is not None
+    lines = [_text(p) for p in header.find_all("p")]
+    assert lines == [
+        "By Ann Author and Bob Writer , November 2019",
+        "Tags: STP",
+        "First published on the Example blog at https://example.org/first .",
+    ]
+    tag = header.select_one(".evidence-post-tags a")
+    assert tag is not None and tag["href"] == "tags/stp.html"
+    original = header.select_one(".evidence-post-original a")
+    assert original is not None and original["href"] == "https://example.org/first"
+    undated = _article(app, "blog/third.html").select_one(".evidence-post-byline")
+    assert _text(undated) == "By Dan Scribe (date of first publication not known)"
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_postlist_newest_first_tags_and_limit(app: SphinxTestApp) -> None:
+    app.build()
+    index = _article(app, "blog/index.html")
+    assert _listed_titles(index) == ["Second post", "First post", "Third post"]
+    first_item = index.select_one("ul.evidence-postlist > li")
+    assert first_item is not None
+    assert _text(first_item) == "Second post · 4 March 2021 · Cat Poet The second post."
+    assert _listed_titles(_article(app, "blog/tags/stp.html")) == ["Second post", "First post"]
+    assert _listed_titles(_article(app, "blog/tags/evidence.html")) == ["Second post"]
+    assert _listed_titles(_article(app, "blog/latest.html")) == ["Second post"]
+    link = _article(app, "blog/tags/stp.html").select_one("ul.evidence-postlist a")
+    assert link is not None and link["href"] == "../second.html"
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_css_only_in_html(app: SphinxTestApp) -> None:
+    app.build()
+    assert (Path(app.outdir) / "_static" / "blog.css").is_file()
+    assert "_static/blog.css" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_bad_front_matter_warns_with_file_and_line_and_the_build_goes_on(
+    app: SphinxTestApp,
+) -> None:
+    bad = Path(app.srcdir) / "blog" / "bad.md"
+    bad.write_text(
+        "---\norphan: true\ntitle: Bad <b>post</b>\ndate: 2019-13\nauthors: 5\n"
+        "tags: [STP, nowhere]\nsummary: Fine.\n---\n\nText.\n",
+        encoding="utf-8",
+    )
+    app.build()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    assert (
+        f"{bad}:4: WARNING: post date '2019-13' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        " [evidence.post_meta]" in warnings
+    )
+    assert f"{bad}:5: WARNING: post 'authors' must be a list of names [evidence.post_meta]" in (
+        warnings
+    )
+    assert (
+        f"{bad}:6: WARNING: tag 'nowhere' has no archive page 'blog/tags/nowhere'; create it"
+        " with a {postlist} directive [evidence.post_meta]" in warnings
+    )
+    assert warnings.count("WARNING") == 3
+    page = _article(app, "blog/bad.html")
+    assert _text(page.find("h1")) == "Bad <b>post</b> ¶"  # escaped, not markup
+    assert page.find("b") is None
+    assert "Bad <b>post</b>" in _listed_titles(_article(app, "blog/index.html"))
+
+
+# -- other builders --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "man", "texinfo", "singlehtml"])
+def test_other_builders(tmp_path: Path, builder: str) -> None:
+    src = _copy_root(tmp_path / "src")
+    result = sphinx_build(src, tmp_path / builder, builder, "-W", "--keep-going")
+    assert result.returncode == 0, result.stderr
+    if builder == "text":
+        first = (tmp_path / "text" / "blog" / "first.txt").read_text(encoding="utf-8")
+        assert "By **Ann Author and Bob Writer**, November 2019" in first
+        assert "First published on the *Example blog* at https://example.org/first." in first
+        index = (tmp_path / "text" / "blog" / "index.txt").read_text(encoding="utf-8")
+        assert index.index("Second post") < index.index("First post") < index.index("Third post")
+    if builder == "latex":
+        tex = next((tmp_path / "latex").glob("*.tex")).read_text(encoding="utf-8")
+        assert (
+            "By \\sphinxstylestrong{Ann Author and Bob Writer}, "
+            "\\DUrole{evidence-post-date}{November 2019}" in tex
+        )
+        assert "blog.css" not in tex
+
+
+# -- incremental and parallel ----------------------------------------------------------------
+
+NEW_POST = """---
+title: Fourth post
+date: 2022-01
+authors: [Eve Essayist]
+tags: [evidence]
+summary: A newer post.
+---
+
+Body.
+"""
+
+
+def test_incremental_new_post_updates_every_list(tmp_path: Path) -> None:
+    src = _copy_root(tmp_path / "src")
+    out = tmp_path / "incremental"
+    assert sphinx_build(src, out, "html").returncode == 0
+    (src / "blog" / "fourth.md").write_text(NEW_POST, encoding="utf-8")
+    index = (src / "blog" / "index.md").read_text(encoding="utf-8")
+    (src / "blog" / "index.md").write_text(index.replace("third\n", "third\nfourth\n"))
+    second = (src / "blog" / "second.md").read_text(encoding="utf-8")
+    (src / "blog" / "second.md").write_text(second.replace("[STP, evidence]", "[STP]"))
+    result = sphinx_build(src, out, "html")
+    assert result.returncode == 0, result.stderr
+    clean = sphinx_build(src, tmp_path / "clean", "html", "-E")
+    assert clean.returncode == 0, clean.stderr
+    assert page_bodies(out) == page_bodies(tmp_path / "clean")
+    latest = BeautifulSoup((out / "blog" / "latest.html").read_text(), "html.parser")
+    assert _listed_titles(latest) == ["Fourth post"]
+    evidence = BeautifulSoup((out / "blog" / "tags" / "evidence.html").read_text(), "html.parser")
+    assert _listed_titles(evidence) == ["Fourth post"]
+
+
+def test_incremental_new_tag_page_links_the_posts_tag(tmp_path: Path) -> None:
+    src = _copy_root(tmp_path / "src")
+    out = tmp_path / "incremental"
+    (src / "blog" / "tags" / "evidence.md").unlink()
+    index = (src / "blog" / "index.md").read_text(encoding="utf-8")
+    (src / "blog" / "index.md").write_text(index.replace("tags/evidence\n", ""))
+    first = sphinx_build(src, out, "html")
+    assert "tag 'evidence' has no archive page" in first.stderr
+    (src / "blog" / "index.md").write_text(index)
+    shutil.copy(ROOT / "blog" / "tags" / "evidence.md", src / "blog" / "tags" / "evidence.md")
+    second = sphinx_build(src, out, "html", "-W")
+    assert second.returncode == 0, second.stderr
+    clean = sphinx_build(src, tmp_path / "clean", "html", "-E")
+    assert clean.returncode == 0, clean.stderr
+    assert page_bodies(out) == page_bodies(tmp_path / "clean")
+    page = BeautifulSoup((out / "blog" / "second.html").read_text(), "html.parser")
+    assert [a["href"] for a in page.select(".evidence-post-tags a")] == [
+        "tags/stp.html",
+        "tags/evidence.html",
+    ]
+
+
+def test_parallel_build_gives_the_same_pages(tmp_path: Path) -> None:
+    serial = _copy_root(tmp_path / "serial-src")
+    parallel = _copy_root(tmp_path / "parallel-src")
+    one = sphinx_build(serial, tmp_path / "serial", "html", "-E", "-W")
+    two = sphinx_build(parallel, tmp_path / "parallel", "html", "-E", "-W", "-j", "2")
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
+    assert "not safe" not in two.stderr
+    assert page_bodies(tmp_path / "serial") == page_bodies(tmp_path / "parallel")
