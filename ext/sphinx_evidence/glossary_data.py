@@ -17,8 +17,9 @@ by :mod:`.glossary`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -140,8 +141,42 @@ def _detached_paragraph(definition: nodes.definition) -> nodes.paragraph | None:
     return None
 
 
+_OPENING = re.compile(r"^\s*(?::{3,}|`{3,}|\.\.)\s*\{?glossary\}?(?:::)?\s*$")
+
+
+def _line_fixer(source: str | None) -> Callable[[nodes.term], int | None]:
+    """A function giving a glossary term's line in its file.
+
+    Sphinx's glossary numbers term lines from the directive's content; with reST that
+    is the file's numbering, but MyST hands it content counted from 0. When a term's
+    line does not hold the term, find the directive opening that makes it so.
+    """
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines() if source else []
+    except OSError:
+        lines = []
+    openings = [index for index, text in enumerate(lines) if _OPENING.match(text)]
+
+    def holds(index: int, raw: str) -> bool:
+        return 0 <= index < len(lines) and lines[index].strip() == raw
+
+    def fix(term: nodes.term) -> int | None:
+        line = term.line
+        raw = (term.rawsource or term.astext()).strip()
+        if line is None or not lines or holds(line - 1, raw):
+            return line
+        for opening in reversed(openings):
+            for shift in range(12):
+                if holds(opening + 1 + shift + line, raw):
+                    return opening + 2 + shift + line
+        return line
+
+    return fix
+
+
 def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
     entries: list[Entry] = []
+    fixers: dict[str | None, Callable[[nodes.term], int | None]] = {}
     for glossary in doctree.findall(addnodes.glossary):
         for item in glossary.findall(nodes.definition_list_item):
             terms = [child for child in item.children if isinstance(child, nodes.term)]
@@ -150,7 +185,10 @@ def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
                 continue
             names = tuple(term.astext() for term in terms)
             anchor = terms[0]["ids"][0] if terms[0]["ids"] else ""
-            line = terms[0].line
+            source = terms[0].source
+            if source not in fixers:
+                fixers[source] = _line_fixer(source)
+            line = fixers[source](terms[0])
             value, _field_line = _take_autolink_field(definition)
             autolink = parse_autolink(value) if value is not None else None
             if not definition.astext().strip():

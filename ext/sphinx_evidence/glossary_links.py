@@ -24,6 +24,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
@@ -63,13 +64,18 @@ class GlossaryLinks(SphinxPostTransform):
 
     default_priority = 5
 
+    @property
+    def builder(self) -> Builder:
+        """The running builder (found as Sphinx's own ReferencesResolver finds it)."""
+        return self.env._app.builder
+
     def run(self, **kwargs: Any) -> None:
         cfg = glossary_config(self.config)
         domain: GlossaryDomain = self.env.domains[DOMAIN]  # type: ignore[assignment]
         self.domain = domain
         self.cfg = cfg
         self.fromdoc = self.env.current_document.docname
-        self.html = self.app.builder.format == "html"
+        self.html = self.builder.format == "html"
         self.by_key = domain.entries_by_key()
         self.used: dict[str, Entry] = {}
         matcher = matcher_for(domain, cfg)
@@ -115,7 +121,7 @@ class GlossaryLinks(SphinxPostTransform):
     # -- links ---------------------------------------------------------------------------
     def link(self, entry: Entry, inner: nodes.Node, auto: bool) -> nodes.reference:
         """A link from the current page to ``entry``."""
-        ref = make_refnode(self.app.builder, self.fromdoc, entry.docname, entry.anchor, inner)
+        ref = make_refnode(self.builder, self.fromdoc, entry.docname, entry.anchor, inner)
         uri = ref.get("refuri", "")
         if uri.startswith("#") and "#" in uri[1:]:
             # singlehtml gives "#document-glossary#term-X"; the page holds "#term-X" itself
@@ -178,9 +184,10 @@ class GlossaryLinks(SphinxPostTransform):
                     para += nodes.Text(" " if index == 0 else ", ")
                     title = page_title(self.env, page)
                     para += make_refnode(
-                        self.app.builder, self.fromdoc, page, "", nodes.inline(title, title)
+                        self.builder, self.fromdoc, page, "", nodes.inline(title, title)
                     )
-                para += nodes.Text(".")
+                if not page_title(self.env, pages[-1]).endswith((".", "?", "!")):
+                    para += nodes.Text(".")
                 definition += para
 
     # -- previews (HTML) -----------------------------------------------------------------

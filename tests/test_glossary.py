@@ -1,0 +1,249 @@
+"""Glossary cross-links: auto-linked first mentions, abbreviations, previews, backlinks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from sphinx.errors import ConfigError
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+from sphinx_evidence.glossary import terms_used
+from sphinx_evidence.glossary_match import Candidate, Matcher, is_case_sensitive, plurals
+
+
+def _soup(app: SphinxTestApp, page: str) -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def _body(soup: BeautifulSoup) -> Tag:
+    body = soup.find("div", class_="body")
+    assert isinstance(body, Tag)
+    return body
+
+
+def _term_links(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """(text, href) of every term link in the page body, previews excluded."""
+    body = _body(soup)
+    return [(a.get_text(), str(a["href"])) for a in body.select("a.evidence-term")]
+
+
+# -- matching ----------------------------------------------------------------------------
+def _matcher(*forms: tuple[str, str]) -> Matcher:
+    cands = []
+    for key, form in forms:
+        for variant in (form, *plurals(form)):
+            cands.append(Candidate(key, variant, is_case_sensitive(form), form.isupper()))
+    return Matcher(cands)
+
+
+def test_matcher_rules() -> None:
+    m = _matcher(("stp", "STP"), ("ics", "integrated care system"), ("care", "care system"))
+    found = [(x.key, "x") for x in m.finditer("STPs and stps; integrated care systems")]
+    assert found == [("stp", "x"), ("ics", "x")]
+    text = "A care system, an STP-led plan, a NHS-STP, the STP's plan"
+    hits = [text[x.start : x.end] for x in m.finditer(text)]
+    assert hits == ["care system", "STP"]
+    assert [x.abbreviation for x in m.finditer("STP")] == [True]
+
+
+def test_plurals_and_case_rules() -> None:
+    assert plurals("STP") == ["STPs"]
+    assert plurals("integrated care system") == ["integrated care systems"]
+    assert plurals("body") == ["bodies"]
+    assert plurals("approach") == ["approaches"]
+    assert is_case_sensitive("STP") and is_case_sensitive("STEM Club")
+    assert is_case_sensitive("NHS England")
+    assert not is_case_sensitive("Integrated Care System")
+    assert not is_case_sensitive("devolution")
+
+
+def test_matcher_is_one_pattern_for_many_terms() -> None:
+    m = _matcher(*((f"k{i}", f"term number {i}") for i in range(500)))
+    assert m.pattern is not None
+    hits = [x.key for x in m.finditer("see term number 42 and term number 499.")]
+    assert hits == ["k42", "k499"]
+
+
+# -- HTML --------------------------------------------------------------------------------
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_first_mention_is_linked_once(app: SphinxTestApp) -> None:
+    app.build()
+    links = _term_links(_soup(app, "plans.html"))
+    assert links == [
+        ("STP", "glossary.html#term-STP"),
+        ("integrated care system", "glossary.html#term-ICS"),
+        ("place level", "glossary.html#term-Place"),
+    ]
+    body = _body(_soup(app, "plans.html"))
+    abbr = body.select("a.evidence-term abbr")
+    assert [(a.get_text(), a["title"]) for a in abbr] == [
+        ("STP", "Sustainability and Transformation Partnership")
+    ]
+    # never in headings, literals, existing links; ICP says :autolink: no
+    assert not body.select("h1 a.evidence-term, code a.evidence-term")
+    assert "integrated care partnership" in body.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_edge_cases(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "edges.html")
+    assert _term_links(soup) == [
+        ("STP", "glossary.html#term-STP"),  # not the hyphenated STP-led
+        ("integrated care systems", "glossary.html#term-ICS"),  # plural
+        ("Primary care network", "glossary.html#term-PCN"),  # longest match wins
+        ("primary care", "glossary.html#term-Primary-care"),
+        ("system level", "glossary.html#term-System"),  # stated form only
+        ("Devolution", "glossary.html#term-Devolution"),  # not in the footnote
+    ]
+    footnote = _body(soup).select_one("aside.footnote")
+    assert footnote is not None and not footnote.select("a.evidence-term")
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_explicit_term_counts_as_first_mention(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "networks.html")
+    assert _term_links(soup) == [
+        ("PCN", "glossary.html#term-PCN"),
+        ("ics", "glossary.html#term-ICS"),
+    ]
+    assert [a["title"] for a in _body(soup).select("a.evidence-term abbr")] == [
+        "Primary Care Network"
+    ]
+    warnings = strip_colors(app.warning.getvalue())
+    assert "networks.md:3: WARNING: term not in glossary: 'widget' [evidence.term_unknown]" in (
+        warnings
+    )
+    assert "std.term" not in warnings
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_page_opt_out_and_glossary_page(app: SphinxTestApp) -> None:
+    app.build()
+    assert _term_links(_soup(app, "quiet.html")) == []
+    glossary = _soup(app, "glossary.html")
+    assert not _body(glossary).select("a.evidence-term")
+    assert ":autolink:" not in _body(glossary).get_text()
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_backlinks_in_toctree_order(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "glossary.html")
+    used_on = {}
+    for dd in _body(soup).select("dl.glossary > dd"):
+        dt = dd.find_previous_sibling("dt")
+        while dt is not None and dt.find_previous_sibling() is not None:
+            prev = dt.find_previous_sibling()
+            if prev is None or prev.name != "dt":
+                break
+            dt = prev
+        para = dd.select_one("p.evidence-term-backlinks")
+        used_on[dt.get_text().rstrip("¶")] = (
+            [a["href"] for a in para.select("a")] if para else []
+        )
+    assert used_on["ICS"] == ["plans.html", "networks.html", "edges.html"]
+    assert used_on["PCN"] == ["networks.html", "edges.html"]
+    assert used_on["ICP"] == []  # :autolink: no, and no {term}
+    assert used_on["STP"] == ["plans.html", "edges.html"]  # quiet.md opted out
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_previews_are_embedded_and_described(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "plans.html")
+    links = _body(soup).select("a.evidence-term")
+    assert links
+    for link in links:
+        tip = soup.find(id=link["aria-describedby"])
+        assert isinstance(tip, Tag)
+        assert tip["role"] == "tooltip"
+        assert tip.has_attr("hidden")
+        assert not tip.select("a")  # nothing interactive inside a tooltip
+    stp = soup.find(id="evidence-preview-glossary-term-STP")
+    assert isinstance(stp, Tag)
+    text = " ".join(stp.get_text().split())
+    assert "STP: Sustainability and Transformation Partnership" in text
+    assert "Partnerships formed in 2016 to plan services NHS England (2016)." in text
+    assert "Source: NHS England (2016) Sustainability and transformation partnerships." in text
+    assert "second paragraph" not in text
+    assert (Path(app.outdir) / "_static" / "evidence-glossary.js").exists()
+    assert "evidence-glossary.js" in str(soup.head)
+
+
+@pytest.mark.sphinx(
+    "html", testroot="glossary", freshenv=True, confoverrides={"evidence_glossary_autolink": False}
+)
+def test_project_switch_keeps_explicit_terms(app: SphinxTestApp) -> None:
+    app.build()
+    assert _term_links(_soup(app, "plans.html")) == []
+    assert [t for t, _ in _term_links(_soup(app, "networks.html"))] == ["PCN", "ics"]
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_terms_used_for_pdf(app: SphinxTestApp) -> None:
+    app.build()
+    names = [entry.names[0] for entry in terms_used(app.env, "plans")]
+    assert names == ["ICS", "Place", "STP"]
+    entry = terms_used(app.env, "networks")[0]
+    assert (entry.docname, entry.anchor, entry.cite_keys) == ("glossary", "term-ICS", ("kingsfund2021",))
+
+
+# -- snapshots ---------------------------------------------------------------------------
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
+def test_snapshot_doctree_and_body(app: SphinxTestApp, file_regression) -> None:
+    app.build()
+    doctree = app.env.get_and_resolve_doctree("edges", app.builder)
+    text = doctree.pformat().replace(str(app.srcdir), "<srcdir>")
+    file_regression.check(text, basename="glossary_edges_doctree", extension=".xml")
+    body = _body(_soup(app, "plans.html")).decode()
+    file_regression.check(body, basename="glossary_plans_body", extension=".html")
+
+
+# -- warnings ----------------------------------------------------------------------------
+@pytest.mark.sphinx("html", testroot="glossary-warnings", freshenv=True)
+def test_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> None:
+    app.build()
+    src = Path(app.srcdir)
+    lines = {
+        line.replace(str(src) + "/", "")
+        for line in strip_colors(app.warning.getvalue()).splitlines()
+        if "[evidence." in line
+    }
+    assert lines == {
+        "glossary.md:11: WARNING: glossary entry 'Devolution' cites no source "
+        "(add a {cite:p} reference) [evidence.term_no_source]",
+        "glossary.md:17: WARNING: glossary entry 'Empty' has an empty definition "
+        "[evidence.term_empty]",
+        "glossary.md:8: WARNING: glossary term 'ics' differs only in case from 'ICS' "
+        "(glossary, line 4); links cannot tell them apart [evidence.term_case_duplicate]",
+        "index.md:8: WARNING: term not in glossary: 'unknown thing' [evidence.term_unknown]",
+    }
+
+
+@pytest.mark.sphinx(
+    "html", testroot="glossary-warnings", freshenv=True, confoverrides={"evidence_glossary_warn_unused": True}
+)
+def test_unused_warning_is_opt_in(app: SphinxTestApp) -> None:
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    unused = [line for line in warnings.splitlines() if "term_unused" in line]
+    assert [line.split("WARNING: ")[1] for line in unused] == [
+        "glossary entry 'ics' is used on no page [evidence.term_unused]",
+        "glossary entry 'Devolution' is used on no page [evidence.term_unused]",
+        "glossary entry 'Unused term' is used on no page [evidence.term_unused]",
+        "glossary entry 'Empty' is used on no page [evidence.term_unused]",
+    ]
+    assert "glossary.md:14: WARNING: glossary entry 'Unused term'" in warnings
+
+
+def test_bad_config_is_a_clear_error(make_app, rootdir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-glossary", srcdir)
+    with pytest.raises(ConfigError, match="common_words"):
+        make_app("html", srcdir=srcdir, confoverrides={"evidence_glossary_common_words": [1, 2]})
