@@ -8,6 +8,8 @@ axe-core (WCAG 2.2 A/AA) finds these on a plain furo + sphinx-design site:
 * ``color-contrast``: sphinx-design's success, info, warning (and, in dark mode, most other)
   colours fail AA as badge backgrounds or as outline text. ``static/a11y.css`` gives
   sphinx-design a palette that passes 4.5:1 in furo's light and dark modes.
+* ``target-size`` (2.5.8): furo's "On this page" links are 14px tall and closely packed;
+  the stylesheet makes each at least 24px tall.
 
 Only HTML builders get the stylesheet; other builders are untouched.
 """

@@ -123,9 +123,16 @@ def _commit() -> str:
             text=True,
             check=True,
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return sha
+    return f"{sha} (with uncommitted changes)" if dirty else sha
 
 
 def _cpu() -> str:
@@ -334,7 +341,7 @@ def markdown(report: Report) -> str:
     m = report.machine
     versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
     lines = [
-        f"Run started {report.started} at commit `{m['commit']}` on {m['cpu']} "
+        f"Run started {report.started} at commit {m['commit']} on {m['cpu']} "
         f"({m['cores']} cores), Python {m['python']}; {versions}.",
         "",
         "Features found: "
