@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
-
 from sphinx_evidence.glossary import terms_used
 from sphinx_evidence.glossary_match import Candidate, Matcher, is_case_sensitive, plurals
 
@@ -135,18 +135,15 @@ def test_page_opt_out_and_glossary_page(app: SphinxTestApp) -> None:
 def test_backlinks_in_toctree_order(app: SphinxTestApp) -> None:
     app.build()
     soup = _soup(app, "glossary.html")
-    used_on = {}
-    for dd in _body(soup).select("dl.glossary > dd"):
-        dt = dd.find_previous_sibling("dt")
-        while dt is not None and dt.find_previous_sibling() is not None:
-            prev = dt.find_previous_sibling()
-            if prev is None or prev.name != "dt":
-                break
-            dt = prev
-        para = dd.select_one("p.evidence-term-backlinks")
-        used_on[dt.get_text().rstrip("¶")] = (
-            [a["href"] for a in para.select("a")] if para else []
-        )
+    used_on: dict[str, list[str]] = {}
+    first_name = ""
+    for child in _body(soup).select("dl.glossary > dt, dl.glossary > dd"):
+        if child.name == "dt":
+            first_name = first_name or child.get_text().rstrip("¶")
+            continue
+        para = child.select_one("p.evidence-term-backlinks")
+        used_on[first_name] = [str(a["href"]) for a in para.select("a")] if para else []
+        first_name = ""
     assert used_on["ICS"] == ["plans.html", "networks.html", "edges.html"]
     assert used_on["PCN"] == ["networks.html", "edges.html"]
     assert used_on["ICP"] == []  # :autolink: no, and no {term}
@@ -191,7 +188,11 @@ def test_terms_used_for_pdf(app: SphinxTestApp) -> None:
     names = [entry.names[0] for entry in terms_used(app.env, "plans")]
     assert names == ["ICS", "Place", "STP"]
     entry = terms_used(app.env, "networks")[0]
-    assert (entry.docname, entry.anchor, entry.cite_keys) == ("glossary", "term-ICS", ("kingsfund2021",))
+    assert (entry.docname, entry.anchor, entry.cite_keys) == (
+        "glossary",
+        "term-ICS",
+        ("kingsfund2021",),
+    )
 
 
 # -- snapshots ---------------------------------------------------------------------------
@@ -227,7 +228,10 @@ def test_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> None:
 
 
 @pytest.mark.sphinx(
-    "html", testroot="glossary-warnings", freshenv=True, confoverrides={"evidence_glossary_warn_unused": True}
+    "html",
+    testroot="glossary-warnings",
+    freshenv=True,
+    confoverrides={"evidence_glossary_warn_unused": True},
 )
 def test_unused_warning_is_opt_in(app: SphinxTestApp) -> None:
     app.build()
@@ -242,7 +246,7 @@ def test_unused_warning_is_opt_in(app: SphinxTestApp) -> None:
     assert "glossary.md:14: WARNING: glossary entry 'Unused term'" in warnings
 
 
-def test_bad_config_is_a_clear_error(make_app, rootdir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_config_is_a_clear_error(make_app: Any, rootdir: Path, tmp_path: Path) -> None:
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / "test-glossary", srcdir)
     with pytest.raises(ConfigError, match="common_words"):
