@@ -19,7 +19,6 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.osutil import ensuredir
 
@@ -178,43 +177,39 @@ class AccessRole(SphinxRole):
         return [node], []
 
 
-class BadgeHTMLTransform(SphinxPostTransform):
+def badges_to_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """In HTML, make each badge a link to the help page with an accessible tooltip."""
-
-    default_priority = 900
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        settings = access_config(self.config)
-        levels = settings.parsed
-        help_uri = ""
-        if settings.help_page and settings.help_page in self.env.found_docs:
-            help_uri = self.app.builder.get_relative_uri(self.env.docname, settings.help_page)
-        count = 0
-        for node in list(self.document.findall(nodes.inline)):
-            level = node.get("evidence_access")
-            if not level or level not in levels:
-                continue
-            count += 1
-            info = levels[level]
-            tip_id = f"evidence-badge-tip-{count}"
-            classes = f"{BADGE_CLASS} evidence-access-{escape(level)}"
-            label, tip = escape(info.label), escape(info.explanation)
-            if help_uri:
-                inner = (
-                    f'<a class="{classes}" href="{escape(help_uri)}" '
-                    f'aria-describedby="{tip_id}">{label}</a>'
-                )
-            else:
-                inner = (
-                    f'<span class="{classes}" tabindex="0" '
-                    f'aria-describedby="{tip_id}">{label}</span>'
-                )
-            markup = (
-                f'<span class="evidence-badge-wrap">{inner}'
-                f'<span class="evidence-badge-tip" role="tooltip" id="{tip_id}">{tip}</span></span>'
+    if app.builder.format != "html":
+        return
+    settings = access_config(app.config)
+    levels = settings.parsed
+    help_uri = ""
+    if settings.help_page and settings.help_page in app.env.found_docs:
+        help_uri = app.builder.get_relative_uri(docname, settings.help_page)
+    count = 0
+    for node in list(doctree.findall(nodes.inline)):
+        level = node.get("evidence_access")
+        if not level or level not in levels:
+            continue
+        count += 1
+        info = levels[level]
+        tip_id = f"evidence-badge-tip-{count}"
+        classes = f"{BADGE_CLASS} evidence-access-{escape(level)}"
+        label, tip = escape(info.label), escape(info.explanation)
+        if help_uri:
+            inner = (
+                f'<a class="{classes}" href="{escape(help_uri)}" '
+                f'aria-describedby="{tip_id}">{label}</a>'
             )
-            node.parent.replace(node, nodes.raw("", markup, format="html"))
+        else:
+            inner = (
+                f'<span class="{classes}" tabindex="0" aria-describedby="{tip_id}">{label}</span>'
+            )
+        markup = (
+            f'<span class="evidence-badge-wrap">{inner}'
+            f'<span class="evidence-badge-tip" role="tooltip" id="{tip_id}">{tip}</span></span>'
+        )
+        node.parent.replace(node, nodes.raw("", markup, format="html"))
 
 
 def colours_css(levels: dict[str, Level]) -> str:
@@ -272,4 +267,4 @@ def setup_access(app: Sphinx) -> None:
     app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _copy_static)
     app.add_role("access", AccessRole())
-    app.add_post_transform(BadgeHTMLTransform)
+    app.connect("doctree-resolved", badges_to_html, priority=600)

@@ -222,7 +222,20 @@ def latex_text(value: str) -> Text:
         text = Text.from_latex(value)
     except Exception:  # a field pybtex's LaTeX parser cannot read: keep it as plain text
         return Text(value)
-    return _join_commands(text)
+    text = _join_commands(text)
+    if value == value.rstrip():
+        text = _rstrip(text)
+    return text
+
+
+def _rstrip(text: Text) -> Text:
+    """``text`` without trailing white space (left behind by a closing command)."""
+    parts = list(text.parts)
+    while parts and isinstance(parts[-1], String) and not parts[-1].value.strip():
+        parts.pop()
+    if parts and isinstance(parts[-1], String):
+        parts[-1] = String(parts[-1].value.rstrip())
+    return Text(*parts)
 
 
 def plain(value: str) -> str:
@@ -376,7 +389,7 @@ class EvidenceStyle(BaseStyle):
                     names += " (ed.)" if len(persons[role]) == 1 else " (eds)"
                 return names
         for field in ("organization", "institution", "publisher", "howpublished"):
-            if kind in {"report", "thesis"} and field == "institution":
+            if kind == "thesis" and field == "institution":
                 continue
             if entry.fields.get(field):
                 return plain(entry.fields[field])

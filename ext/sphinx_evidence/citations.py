@@ -371,14 +371,31 @@ class BibliographyExtras(SphinxPostTransform):
             parent = node.parent
             if parent is not None:
                 lists.setdefault(parent, []).append(entry)
-        if self.app.builder.format != "html":
-            return
         for n, (parent, entries) in enumerate(lists.items(), 1):
             stem = rl.export_stem(self.env.docname, f"bibliography-{n}")
-            parent.parent.insert(
-                parent.parent.index(parent) + 1,
-                rl.export_paragraph(self.app.builder, self.env.docname, entries, stem),
-            )
+            parent["evidence_export"] = (stem, [entry.key for entry in entries])
+
+
+def add_exports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In HTML, write the downloads of each list and link to them below it."""
+    if app.builder.format != "html":
+        return
+    cache = domain_of(app.env).cache
+    if cache is None:
+        return
+    for node in list(doctree.findall(nodes.Element)):
+        marked = node.get("evidence_export")
+        if not marked:
+            continue
+        stem, keys = marked
+        entries = [cache.data.entries[k] for k in keys if k in cache.data.entries]
+        if not entries:
+            continue
+        para = rl.export_paragraph(app.builder, docname, entries, stem)
+        if "evidence-reading-list" in node["classes"]:
+            node += para
+        elif node.parent is not None:
+            node.parent.insert(node.parent.index(node) + 1, para)
 
 
 class FootnoteBadges(SphinxPostTransform):
@@ -444,3 +461,4 @@ def setup_citations(app: Sphinx) -> None:
     app.add_post_transform(rl.ReadingListTransform)
     app.add_post_transform(BibliographyExtras)
     app.add_post_transform(FootnoteBadges)
+    app.connect("doctree-resolved", add_exports, priority=500)

@@ -81,6 +81,12 @@ class ReadingListDirective(SphinxDirective):
         "group": _group,
     }
 
+    def _line_of(self, offset: int) -> int:
+        """The source line of content line ``offset`` (reST and MyST count differently)."""
+        if self.content_offset >= self.lineno:  # reST: absolute, 0-based
+            return self.content_offset + offset + 1
+        return self.lineno + len(self.options) + offset + 1  # MyST: options, then content
+
     def run(self) -> list[nodes.Node]:
         from .citations import domain_of
 
@@ -93,7 +99,7 @@ class ReadingListDirective(SphinxDirective):
                     warn(
                         Warn.cite_unknown,
                         f'reading list: unknown key "{key}"',
-                        location=(self.env.docname, self.content_offset + offset + 1),
+                        location=(self.env.docname, self._line_of(offset)),
                     )
                 elif key not in spec_keys:
                     spec_keys.append(key)
@@ -327,9 +333,10 @@ class ReadingListTransform(SphinxPostTransform):
                     box += group
                 else:
                     box += items
-            if self.app.builder.format == "html" and shown:
-                stem = export_stem(node["docname"], node["list_id"])
-                box += export_paragraph(self.app.builder, self.env.docname, shown, stem)
+            box["evidence_export"] = (
+                export_stem(node["docname"], node["list_id"]),
+                [entry.key for entry in shown],
+            )
             node.replace_self(box)
 
 

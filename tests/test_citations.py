@@ -1,0 +1,321 @@
+"""Citations: house style, reading lists, "Cited on", exports, and every bad input's warning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pybtex.errors
+import pytest
+import rispy
+from bs4 import BeautifulSoup
+from pybtex.database import parse_string
+from pybtex.database.input.bibtex import Parser
+from pybtex.richtext import Tag, Text
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+from sphinx_evidence.bibstyle import EvidenceStyle, date_text, latex_text
+
+from tests.helpers import sphinx_build
+
+EXAMPLES = Path("/work/shared/data/biblatex-examples.bib")
+if not EXAMPLES.exists():  # pragma: no cover - the file ships with the project's data
+    EXAMPLES = Path(__file__).parent / "data" / "biblatex-examples.bib"
+
+
+def _one(bib: str) -> str:
+    data = parse_string(bib, "bibtex")
+    entry = next(iter(data.entries.values()))
+    return str(EvidenceStyle().format_text(entry))
+
+
+def _soup(app: SphinxTestApp, page: str) -> Any:
+    html = (Path(app.outdir) / f"{page}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser")
+
+
+def _warnings(app: SphinxTestApp) -> list[str]:
+    text = strip_colors(app.warning.getvalue()).replace(str(app.srcdir) + "/", "")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+# -- House style ---------------------------------------------------------------------------
+
+
+def test_house_style_order_title_author_date_details_link() -> None:
+    text = _one(
+        "@article{a, title={Care at home}, author={Smith, Jane and Jones, Ali},"
+        " journal={Journal of Integrated Care}, volume={28}, number={3}, pages={101--110},"
+        " year={2020}, month=nov, doi={10.1108/JICA-01-2020-0001}}"
+    )
+    assert text == (
+        "Care at home. Jane Smith and Ali Jones. November 2020. Journal of Integrated Care,"
+        " 28(3), 101\u2013110. https://doi.org/10.1108/JICA-01-2020-0001"
+    )
+
+
+def test_house_style_grey_literature_with_organisation_and_partial_dates() -> None:
+    assert _one(
+        "@online{k, title={Health and wellbeing boards}, author={{The King's Fund}},"
+        " year={2019}, month=nov, url={https://www.kingsfund.org.uk/x}}"
+    ) == (
+        "Health and wellbeing boards. The King's Fund. November 2019. https://www.kingsfund.org.uk/x"
+    )
+    assert _one(
+        "@report{r, title={A report}, institution={The Health Foundation}, year={2019}}"
+    ) == ("A report. The Health Foundation. 2019. Report.")
+    assert _one("@online{u, title={Undated page}, author={{NHS England}}}") == (
+        "Undated page. NHS England."
+    )
+
+
+def test_dates_are_shown_as_far_as_known() -> None:
+    for fields, shown in [
+        ("year={2019}", "2019"),
+        ("year={2019}, month=aug", "August 2019"),
+        ("date={2019-11}", "November 2019"),
+        ("date={2019-11-14}", "14 November 2019"),
+        ("", ""),
+    ]:
+        entry = next(
+            iter(parse_string(f"@misc{{x, title={{T}}, {fields}}}", "bibtex").entries.values())
+        )
+        assert date_text(entry) == shown
+
+
+def test_latex_becomes_unicode_and_emphasis() -> None:
+    text = latex_text(r"Caf{\'e} \& bar -- baz --- \textit{ital} and \emph{em} \TeX")
+    assert str(text) == "Café & bar \u2013 baz \u2014 ital and em TeX"
+    tags = [part for part in text.parts if isinstance(part, Tag)]
+    assert [t.name for t in tags] == ["em", "em"]
+    assert isinstance(latex_text("plain"), Text)
+
+
+def test_unsafe_links_are_text_not_links() -> None:
+    entry = next(
+        iter(
+            parse_string(
+                "@online{j, title={X}, url={javascript:alert(1)}}", "bibtex"
+            ).entries.values()
+        )
+    )
+    text = EvidenceStyle().format_text(entry)
+    assert "javascript:alert(1)" in str(text)
+    assert "<a" not in text.render_as("html")
+
+
+def test_every_biblatex_example_formats() -> None:
+    parser = Parser("utf-8")
+    with pybtex.errors.capture() as errors:
+        parser.parse_file(str(EXAMPLES))
+    assert not errors
+    style = EvidenceStyle()
+    entries = parser.data.entries
+    assert len(entries) > 90
+    for entry in entries.values():
+        text = str(style.format_text(entry))
+        assert text.strip(), entry.key
+        assert "\\" not in text, (entry.key, text)
+    assert {e.type.lower() for e in entries.values()} >= {"report", "online", "set", "patent"}
+
+
+@pytest.mark.parametrize("builder", ["html", "text", "latex"])
+def test_biblatex_examples_build_without_crash(tmp_path: Path, builder: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(EXAMPLES, src / "examples.bib")
+    (src / "conf.py").write_text(
+        'extensions = ["sphinx_evidence"]\nbibtex_bibfiles = ["examples.bib"]\n'
+        'bibtex_default_style = "evidence"\nbibtex_reference_style = "author_year"\n',
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text(
+        "Examples\n========\n\nSee :cite:p:`kastenholz`.\n\n"
+        ".. reading-list::\n   :filter: True\n   :group: type\n   :sort: date\n\n"
+        ".. bibliography::\n   :all:\n",
+        encoding="utf-8",
+    )
+    result = sphinx_build(src, tmp_path / builder, builder)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Exception occurred" not in result.stderr
+    assert "has no attribute 'format_" not in result.stderr
+    if builder == "html":
+        body = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+        for title in [
+            "Computers and Graphics",
+            "A Model of Leptons",
+            "Elektromagnetisches Signalhorn",
+        ]:
+            assert title in body
+
+
+# -- Reading lists, references page, exports ------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_reading_list_by_keywords_sorted_by_date(app: SphinxTestApp) -> None:
+    app.build()
+    assert _warnings(app) == []
+    lists = _soup(app, "brief").select("div.evidence-reading-list")
+    assert len(lists) == 2
+    items = lists[0].select("li.evidence-entry")
+    titles = [li.select_one("p.evidence-reference").get_text() for li in items]
+    assert [t.split(".")[0] for t in titles] == [
+        "Care at home \u2013 what works",
+        "Places and NHS partnerships",
+        "An older book",
+    ]
+    first = items[1]
+    assert "evidence-level-free" in first["class"]
+    assert [p.get_text() for p in first.select("p.evidence-annotation")] == [
+        "A report on place & partnership.",
+        "A second paragraph.",
+    ]
+    assert first.select_one("p.evidence-annotation em").get_text() == "place"
+    badge = first.select_one("a.evidence-badge")
+    assert badge.get_text() == "Free"
+    assert badge["href"] == "access.html"
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_reading_list_explicit_keys_grouped_by_access(app: SphinxTestApp) -> None:
+    app.build()
+    second = _soup(app, "brief").select("div.evidence-reading-list")[1]
+    groups = second.select("div.evidence-group")
+    assert [g.select_one(".rubric").get_text() for g in groups] == ["OpenAthens", "Abstract only"]
+    assert groups[0].select_one(".rubric").name == "h3"
+    assert [len(g.select("li.evidence-entry")) for g in groups] == [1, 1]
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_references_page_cited_on_links(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "references")
+    assert soup.select_one('div.citation-list[role="list"]') is not None
+    assert not soup.select('[role="doc-biblioentry"]')
+    entries = soup.select('div.citation[role="listitem"]')
+    cited = {
+        e.select_one("p").get_text().split(".")[0]: [
+            (a.get_text(), a["href"]) for a in e.select("p.evidence-cited-on a")
+        ]
+        for e in entries
+    }
+    assert cited == {
+        "Places and NHS partnerships": [
+            ("A brief", "brief.html"),
+            ("Citations test", "index.html"),
+        ],
+        "Care at home \u2013 what works": [("A brief", "brief.html")],
+        "Integrated care systems": [("A brief", "brief.html"), ("A post", "post.html")],
+        "An older book": [("A brief", "brief.html")],
+    }
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None:
+    app.build()
+    index = _soup(app, "index")
+    link = index.select_one("span.bibtex-citation a")
+    assert link.get_text() == "The King's Fund, 2019"
+    assert link["href"].startswith("references.html#")
+    post = _soup(app, "post")
+    footnote = post.select_one("aside.footnote, div.footnote, .footnote-list")
+    assert footnote is not None
+    text = footnote.get_text(" ", strip=True)
+    assert "Integrated care systems. NHS England." in text
+    assert "Abstract only" in text
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_exports_are_real_files(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "brief")
+    links = soup.select("div.evidence-reading-list")[0].select("p.evidence-export a")
+    hrefs = [a["href"] for a in links]
+    assert [h.rsplit(".", 1)[1] for h in hrefs] == ["bib", "ris", "json"]
+    out = Path(app.outdir)
+    bib = parse_string((out / hrefs[0]).read_text(encoding="utf-8"), "bibtex")
+    assert list(bib.entries) == ["smith2020care", "fund2019places", "old2001"]
+    assert bib.entries["smith2020care"].fields["access"] == "openathens"
+    ris = rispy.loads((out / hrefs[1]).read_text(encoding="utf-8"))
+    assert ris[0]["title"] == "Care at home \u2013 what works"
+    assert ris[0]["type_of_reference"] == "JOUR"
+    assert ris[0]["doi"] == "10.1108/JICA-01-2020-0001"
+    assert ris[1]["authors"] == ["The King's Fund"]
+    csl = json.loads((out / hrefs[2]).read_text(encoding="utf-8"))
+    assert csl[1]["issued"] == {"date-parts": [[2019, 11]]}
+    assert csl[1]["author"] == [{"literal": "The King's Fund"}]
+    assert csl[0]["author"][0] == {"family": "Smith", "given": "Jane"}
+    refs = _soup(app, "references").select("p.evidence-export a")
+    assert len(refs) == 3
+    assert len(json.loads((out / refs[2]["href"]).read_text(encoding="utf-8"))) == 4
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "man", "texinfo", "singlehtml"])
+def test_other_builders_show_lists_and_badges_in_words(tmp_path: Path, builder: str) -> None:
+    src = Path(__file__).parent / "roots" / "test-citations"
+    result = sphinx_build(src, tmp_path / builder, builder)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    if builder == "text":
+        brief = (tmp_path / "text" / "brief.txt").read_text(encoding="utf-8")
+        assert "Care at home \u2013 what works." in brief
+        assert "[OpenAthens]" in brief
+        assert "A study of care at home." in brief
+        assert "See Smith and Jones [2020] and OpenAthens." in brief
+        refs = (tmp_path / "text" / "references.txt").read_text(encoding="utf-8")
+        assert "Cited on: A brief, A post" in refs
+
+
+# -- Bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="citations-bad")
+def test_bad_input_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> None:
+    app.build()
+    assert _warnings(app) == [
+        'bad.bib:8: WARNING: duplicate key "good" (first at bad.bib:1); the first entry is used'
+        " [evidence.bib_duplicate]",
+        'bad.bib:13: WARNING: missing field journaltitle or journal in entry "nojournal"'
+        " [evidence.bib_missing_field]",
+        'bad.bib:19: WARNING: unknown access level "vip" (known: abstract, free, openathens,'
+        ' staff, subscription) in entry "badaccess" [evidence.access_unknown]',
+        "bad.bib:25: WARNING: unknown entry type @gadget; shown in the generic form in entry"
+        ' "oddtype" [evidence.bib_unknown_type]',
+        'bad.bib:29: WARNING: url "javascript:alert(1)" is not http(s) or mailto; shown as text,'
+        ' not linked in entry "jsurl" [evidence.bib_unsafe_url]',
+        'bad.bib:34: WARNING: url "data:text/html;base64,PHNjcmlwdD4=" is not http(s) or mailto;'
+        ' shown as text, not linked in entry "dataurl" [evidence.bib_unsafe_url]',
+        'bad.bib:39: WARNING: HTML markup in field title; shown as text in entry "htmlfield"'
+        " [evidence.bib_markup]",
+        'bad.bib:39: WARNING: HTML markup in field note; shown as text in entry "htmlfield"'
+        " [evidence.bib_markup]",
+        "bad.bib:49: WARNING: malformed entry: syntax error in line 49: '}' expected"
+        " [evidence.bib_syntax]",
+        'index.md:3: WARNING: unknown citation key "nosuchkey" [evidence.cite_unknown]',
+        'index.md:5: WARNING: unknown citation key "nofootkey" [evidence.cite_unknown]',
+        "index.md:7: WARNING: unknown access level 'platinum' (known: free, openathens, abstract,"
+        " subscription, staff) [evidence.access_unknown]",
+        'index.md:11: WARNING: reading list: unknown key "ghostkey" [evidence.cite_unknown]',
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="citations-bad")
+def test_bad_input_still_builds_safely(app: SphinxTestApp) -> None:
+    app.build()
+    soup = _soup(app, "index")
+    article = soup.select_one('[role="main"]') or soup.body
+    hrefs = [str(a.get("href", "")) for a in article.select("a")]
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    assert not article.select("script")
+    assert not article.select("b")
+    text = article.get_text(" ", strip=True)
+    assert '<script>alert("x")</script>' in text
+    assert "javascript:alert(1)" in text
+    assert "A good page" in text and "The same key again" not in text
+    assert "An entry after the broken one" in text
+    assert "nosuchkey" in text
