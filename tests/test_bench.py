@@ -84,6 +84,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
             "returncode",
             "warnings",
             "pages",
+            "term_links",
             "note",
         }
         assert build["seconds"] > 0
@@ -94,6 +95,12 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert stock_full["returncode"] == 0, stock_full["note"]
     assert stock_full["warnings"] == 0
     assert stock_full["pages"] >= TINY.pages
+    assert stock_full["term_links"] > 0
+    ours, noauto = data["builds"][1], data["builds"][2]
+    assert ours["returncode"] == 0, ours["note"]
+    assert noauto["returncode"] == 0, noauto["note"]
+    # BENCH_AUTOLINK reaches the corpus's conf.py: auto-linking adds links when on
+    assert ours["term_links"] > noauto["term_links"] > 0
     assert [r["what"] for r in data["ratios"]] == [
         "full build, ours / stock",
         "full build, ours without auto-linking / stock",

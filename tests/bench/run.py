@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,8 @@ class Build:
     returncode: int | None = None
     warnings: int = 0
     pages: int = 0
+    term_links: int = 0
+    """Links to glossary entries in the HTML pages (explicit ``{term}`` and auto-links)."""
     note: str = ""
 
     @property
@@ -225,6 +228,19 @@ def _count_pages(out: Path, builder: str) -> int:
     return sum(1 for p in out.rglob("*.html") if "_static" not in p.parts)
 
 
+TERM_LINK = re.compile(r'href="[^"]*glossary\.html#term-')
+
+
+def _count_term_links(out: Path, builder: str) -> int:
+    if builder != "html":
+        return 0
+    return sum(
+        len(TERM_LINK.findall(p.read_text(encoding="utf-8", errors="replace")))
+        for p in out.rglob("*.html")
+        if "_static" not in p.parts
+    )
+
+
 def measure(
     report: Report,
     corpus: str,
@@ -247,6 +263,7 @@ def measure(
         code,
         warnings,
         _count_pages(out, builder),
+        _count_term_links(out, builder),
     )
     if code != 0:
         log = out.parent / f"{out.name}-{kind}.log"
@@ -254,7 +271,7 @@ def measure(
     report.builds.append(build)
     print(
         f"  {stack:<22} {kind:<12} {seconds:7.1f} s {peak:7.0f} MB  exit {code}  "
-        f"{warnings} warnings  {build.pages} outputs",
+        f"{warnings} warnings  {build.pages} outputs  {build.term_links} term links",
         flush=True,
     )
     return build
@@ -350,13 +367,15 @@ def markdown(report: Report) -> str:
         )
         + ".",
         "",
-        "| corpus | stack | build | time (s) | peak memory (MB) | warnings | outputs | note |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| corpus | stack | build | time (s) | peak memory (MB) | warnings | outputs | term links "
+        "| note |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for b in report.builds:
         lines.append(
             f"| {b.corpus} | {b.stack} | {b.kind} | {_fmt(b.seconds)} | "
-            f"{_fmt(b.peak_mb, 0)} | {b.warnings} | {b.pages} | {b.note} |"
+            f"{_fmt(b.peak_mb, 0)} | {b.warnings} | {b.pages} | "
+            f"{b.term_links} | {b.note} |"
         )
     lines += ["", "| corpus | ratio of times | value |", "| --- | --- | ---: |"]
     for r in report.ratios:
@@ -402,6 +421,8 @@ def run(
             "Times are wall-clock seconds of one run (`-j "
             f"{jobs}`) on a machine that may be shared; compare the ratios, not the seconds.",
             "Peak memory is the largest resident set of the build process (`ru_maxrss`).",
+            "Term links counts links to glossary entries in the built pages: the `{term}` "
+            "references and, with auto-linking on, the auto-linked first mentions.",
             "The incremental build follows an edit of one page that adds a citation and "
             "glossary mentions.",
         ],
