@@ -37,7 +37,7 @@ def _build(src: Path, out: Path, *args: str) -> dict[str, str]:
 
 def _main(body: str) -> str:
     """The page's own content (the theme's navigation lists every title: not ours)."""
-    main = BeautifulSoup(body, "html.parser").find(attrs={"role": "main"})
+    main = BeautifulSoup(body, "html.parser").select_one('[role="main"]')
     return main.decode() if main is not None else body
 
 
@@ -116,7 +116,9 @@ CHANGES: list[tuple[str, str, str, str, Callable[[dict[str, str]], bool]]] = [
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c[0] for c in CHANGES])
-def test_incremental_build_equals_clean_build(tmp_path: Path, change: tuple) -> None:  # type: ignore[type-arg]
+def test_incremental_build_equals_clean_build(
+    tmp_path: Path, change: tuple[str, str, str, str, Callable[[dict[str, str]], bool]]
+) -> None:
     _name, filename, old, new, check = change
     src = _copy(tmp_path / "src")
     out = tmp_path / "incremental"

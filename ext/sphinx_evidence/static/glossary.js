@@ -12,6 +12,7 @@
   let current = null; // {link, tip}
   let hideTimer = 0;
   let lastPointer = "mouse";
+  let shownBeforeTap = false;
 
   function tipFor(link) {
     const id = link.getAttribute("aria-describedby");
@@ -67,12 +68,13 @@
       });
       link.addEventListener("pointerdown", (event) => {
         lastPointer = event.pointerType || "mouse";
+        shownBeforeTap = Boolean(current && current.link === link);
       });
       link.addEventListener("focus", () => show(link));
       link.addEventListener("blur", () => hideSoon());
       link.addEventListener("click", (event) => {
         // Touch: the first tap shows the preview, a second tap follows the link.
-        if (lastPointer === "touch" && !(current && current.link === link)) {
+        if (lastPointer === "touch" && !shownBeforeTap) {
           event.preventDefault();
           show(link);
         }
