@@ -10,7 +10,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
-
 from sphinx_evidence.access import DEFAULT_LEVELS, AccessConfig, colours_css, contrast
 
 
