@@ -27,6 +27,10 @@ from tests.helpers import sphinx_build
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MODES = ("light", "dark")
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+#: Links that open a tooltip on focus (glossary previews, access badges), and how many
+#: pages per mode to check each on with its tooltip open.
+POPUP_TRIGGERS = ("a.evidence-term[aria-describedby]", "a.evidence-badge[aria-describedby]")
+POPUP_PAGES = 3
 PAGE_BACKGROUND = {"light": "#ffffff", "dark": "#131416"}  # furo's --color-background-primary
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
@@ -41,6 +45,9 @@ class PageScan:
     theme: str
     violations: list[dict[str, Any]] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    popup: str = ""
+    """The trigger focused before the scan ("" for the page as loaded)."""
+    popup_shown: bool = False
 
 
 class RequestLog:
@@ -91,6 +98,7 @@ def scan_site(html_dir: Path) -> list[PageScan]:
             context.route("**/*", log.route)
             page = context.new_page()
             page.on("request", log.on_request)
+            popups_checked = dict.fromkeys(POPUP_TRIGGERS, 0)
             for rel in html_pages(html_dir):
                 log.external.clear()
                 page.goto(f"{base}/{rel}", wait_until="load")
@@ -101,8 +109,32 @@ def scan_site(html_dir: Path) -> list[PageScan]:
                         rel, mode, theme, list(results.response["violations"]), list(log.external)
                     )
                 )
+                for trigger in POPUP_TRIGGERS:
+                    if popups_checked[trigger] >= POPUP_PAGES:
+                        continue
+                    link = page.query_selector(trigger)
+                    if link is None:
+                        continue
+                    popups_checked[trigger] += 1
+                    link.scroll_into_view_if_needed()
+                    link.focus()
+                    tip = page.query_selector("#" + str(link.get_attribute("aria-describedby")))
+                    shown = tip is not None and _visible_soon(page, tip)
+                    results = axe.run(page, options=options)
+                    violations = list(results.response["violations"])
+                    scans.append(PageScan(rel, mode, theme, violations, [], trigger, shown))
+                    link.evaluate("element => element.blur()")
             context.close()
     return scans
+
+
+def _visible_soon(page: Any, element: Any, timeout_ms: int = 1000) -> bool:
+    """Whether ``element`` becomes visible within ``timeout_ms`` (tooltips may fade in)."""
+    for _ in range(timeout_ms // 50):
+        if element.is_visible():
+            return True
+        page.wait_for_timeout(50)
+    return bool(element.is_visible())
 
 
 def describe(scans: list[PageScan]) -> str:
@@ -110,7 +142,10 @@ def describe(scans: list[PageScan]) -> str:
     lines = []
     for scan in scans:
         for v in scan.violations:
-            lines.append(f"{scan.page} [{scan.mode}] {v['id']} ({v['impact']}): {v['help']}")
+            where = f"{scan.page} [{scan.mode}]" + (
+                f" with {scan.popup} focused" if scan.popup else ""
+            )
+            lines.append(f"{where} {v['id']} ({v['impact']}): {v['help']}")
             for node in v["nodes"][:5]:
                 target = " ".join(str(t) for t in node["target"])
                 html = re.sub(r"\s+", " ", node.get("html", ""))[:160]
@@ -148,6 +183,15 @@ def test_every_page_meets_wcag22_aa(site_scans: list[PageScan], mode: str) -> No
     assert len(scans) >= 3  # index, genindex, search at the least
     failing = [s for s in scans if s.violations]
     assert not failing, f"axe-core, {mode} mode:\n{describe(failing)}"
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_tooltips_were_open_when_checked(site_scans: list[PageScan]) -> None:
+    popups = [s for s in site_scans if s.popup]
+    assert {s.popup for s in popups} == set(POPUP_TRIGGERS)  # the site has both kinds
+    hidden = [(s.page, s.mode, s.popup) for s in popups if not s.popup_shown]
+    assert not hidden, "focusing these links showed no tooltip"
 
 
 @needs_chromium
