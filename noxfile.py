@@ -45,9 +45,10 @@ def docs(session: nox.Session) -> None:
         "sphinx-build", "-n", "-W", "--keep-going", "-b", "html", "docs", str(BUILD / "html"),
         *session.posargs,
     )
+    # The PDF builder copies its PDFs into build/html/_pdf/, where the pages link them.
     session.run(
         "sphinx-build", "-n", "-W", "--keep-going", "-b", "evidencepdf", "docs",
-        str(BUILD / "pdf"), *session.posargs,
+        str(BUILD / "pdf"), "-D", "evidence_pdf_html_dir=../html", *session.posargs,
     )
 
 
@@ -89,6 +90,8 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Compare build time and memory of our stack with the stock stack on a generated corpus."""
+    """Compare build time and memory of our stack with the stock stack on a generated corpus
+    (results in build/bench/; ``-- --quick`` for a tiny corpus, ``-- --record`` to update the
+    table in docs/benchmarks.md, ``-- --help`` for the rest)."""
     _install(session, "bench")
     session.run("python", "tests/bench/run.py", *session.posargs)

@@ -51,6 +51,12 @@ class PdfConfig:
         default_factory=lambda: ["briefs/*", "guidance/*"],
         metadata={"help": "Glob patterns of docnames that get a PDF of their own."},
     )
+    exclude: list[str] = field(
+        default_factory=lambda: ["*/index"],
+        metadata={
+            "help": "Glob patterns of docnames that get no PDF of their own (section index pages)."
+        },
+    )
     site: bool = field(default=True, metadata={"help": "Write the whole site as one PDF."})
     site_name: str = field(
         default="",
@@ -88,6 +94,10 @@ class PdfConfig:
             isinstance(p, str) for p in self.documents
         ):
             raise ValueError("documents must be a list of glob patterns")
+        if not isinstance(self.exclude, list | tuple) or not all(
+            isinstance(p, str) for p in self.exclude
+        ):
+            raise ValueError("exclude must be a list of glob patterns")
         if self.toc_depth < 1:
             raise ValueError("toc_depth must be 1 or more")
         if "/" in self.site_name or "\\" in self.site_name:
@@ -117,8 +127,9 @@ def page_pdf_name(docname: str) -> str:
 
 def pdf_docnames(config: Config, docnames: Any) -> list[str]:
     """The docnames (sorted) that get a PDF of their own."""
-    matcher = Matcher(read_config(config).documents)
-    return sorted(d for d in docnames if matcher(d))
+    options = read_config(config)
+    matcher, excluded = Matcher(options.documents), Matcher(options.exclude)
+    return sorted(d for d in docnames if matcher(d) and not excluded(d))
 
 
 def _add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -123,10 +123,14 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _page_job(self, docname: str) -> PdfJob:
         tree = self.env.get_and_resolve_doctree(docname, self)
+        dt.normalise_refuris(tree, self._term_anchors())
         terms = self._glossary_terms_used(docname)
         remap = dt.add_appendices(tree, docname, self._resolved_doctree, terms)
         dt.localise_links(tree, docname, remap, self.config.html_baseurl)
+        dt.fix_relative_links(tree, self.config.html_baseurl)
         dt.drop_dangling_links(tree)
+        dt.dedupe_raw_ids(tree)
+        dt.drop_controls(tree)
         dt.print_urls(tree)
         body = self._render_body(docname, tree)
         title = self._title(docname)
@@ -144,8 +148,12 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         root = self.config.root_doc
         tree = self.assemble_doctree()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        dt.normalise_refuris(tree, self._term_anchors())
         dt.make_ids_unique(tree, root)
+        dt.fix_relative_links(tree, self.config.html_baseurl)
         dt.drop_dangling_links(tree)
+        dt.dedupe_raw_ids(tree)
+        dt.drop_controls(tree)
         dt.print_urls(tree)
         contents = dt.book_contents(tree, self.options.toc_depth)
         body = self._render_body(root, tree)
@@ -154,36 +162,43 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         return PdfJob(site_pdf_name(self.config), root, title, html)
 
     def _glossary_terms_used(self, docname: str) -> list[tuple[str, str]]:
-        """(docname, anchor) of the glossary terms the page uses, from the glossary feature
-        when it offers ``terms_used``, else from the page's term references."""
-        names: list[str] = []
+        """(docname, anchor) of the glossary entries the page uses: from the glossary
+        feature's ``terms_used`` (links and auto-linked mentions), plus the page's own
+        ``{term}`` references."""
+        found: list[tuple[str, str]] = []
         try:
-            from . import glossary
+            from .glossary import terms_used
 
-            terms_used = getattr(glossary, "terms_used", None)
-            if terms_used is not None:
-                names = [str(getattr(t, "name", t)) for t in terms_used(self.env, docname)]
-        except Exception as err:  # the glossary feature is optional for print
-            logger.debug("terms_used failed for %s: %s", docname, err)
-        if not names:
-            doctree = self.env.get_doctree(docname)
-            names = [
-                node["reftarget"]
-                for node in doctree.findall(nodes.Element)
-                if node.get("refdomain") == "std" and node.get("reftype") == "term"
-            ]
+            for entry in terms_used(self.env, docname):
+                found.append((str(entry.docname), str(entry.anchor)))
+        except (ImportError, KeyError, AttributeError) as err:
+            logger.debug("glossary terms_used unavailable for %s: %s", docname, err)
+        doctree = self.env.get_doctree(docname)
+        names = [
+            node["reftarget"]
+            for node in doctree.findall(nodes.Element)
+            if node.get("refdomain") == "std" and node.get("reftype") == "term"
+        ]
         std = self.env.domains.standard_domain
         by_name: dict[str, Any] = {}
-        for (kind, name), entry in std.objects.items():
+        for (kind, name), obj in std.objects.items():
             if kind == "term":
-                by_name.setdefault(name, entry)
-                by_name.setdefault(name.casefold(), entry)
-        found: list[tuple[str, str]] = []
+                by_name.setdefault(name, obj)
+                by_name.setdefault(name.casefold(), obj)
         for name in names:
             match = by_name.get(name) or by_name.get(name.casefold())
-            if match is not None and match[0] != docname:
+            if match is not None:
                 found.append((match[0], match[1]))
-        return found
+        return [pair for pair in dict.fromkeys(found) if pair[0] != docname]
+
+    def _term_anchors(self) -> dict[str, str]:
+        """Anchor -> docname of every glossary term (links to terms may be ``#<anchor>``)."""
+        std = self.env.domains.standard_domain
+        anchors: dict[str, str] = {}
+        for (kind, _name), entry in std.objects.items():
+            if kind == "term":
+                anchors.setdefault(entry[1], entry[0])
+        return anchors
 
     def _title(self, docname: str) -> str:
         title = self.env.titles.get(docname)
@@ -232,6 +247,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         self.copy_image_files()
         outdir = Path(self.outdir)
         written: list[Path] = []
+        failures: list[str] = []
         for job in status_iterator(
             self.jobs,
             __("writing PDFs... "),
@@ -246,10 +262,13 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             try:
                 result = write_pdf(job.html, outdir, target, STYLESHEET)
             except PdfWriteError as err:
-                raise PdfBuildError(f"{job.name} (from {job.docname}): {err}") from err
+                failures.append(f"{job.name} (from {job.docname}): {err}")
+                continue
             for message in result.messages:
                 warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
             written.append(target)
+        if failures:
+            raise PdfBuildError("could not write " + "; ".join(failures))
         missing = [p.name for p in written if not p.is_file() or p.read_bytes()[:5] != b"%PDF-"]
         if missing:
             raise PdfBuildError(f"PDFs missing after the build: {', '.join(missing)}")

@@ -18,6 +18,9 @@ from docutils import nodes
 from sphinx import addnodes
 
 DOC_PREFIX = "#document-"
+WEB_ONLY_CLASSES = {"evidence-term-backlinks", "evidence-cited-on"}
+"""Paragraphs of links to other pages ("Used on", "Cited on"): left out of a page's PDF."""
+RAW_DOC_HREF = re.compile(r'href="#document-([^"#]*)(?:#([^"]*))?"')
 URL_CONTAINER_HINTS = ("citation", "bibliography", "reading-list", "footnote", "bib-")
 
 
@@ -46,6 +49,18 @@ def _unwrap(ref: nodes.Element) -> None:
     ref.replace_self(inline)
 
 
+def normalise_refuris(tree: nodes.document, anchors: dict[str, str]) -> None:
+    """Write ``#<anchor>`` links to anchors of known pages (glossary terms) as
+    ``#document-<docname>#<anchor>`` when the anchor is not in the tree itself."""
+    local = set(_index_ids(tree))
+    for ref in tree.findall(nodes.reference):
+        refuri = ref.get("refuri", "")
+        if isinstance(refuri, str) and refuri.startswith("#") and not refuri.startswith(DOC_PREFIX):
+            anchor = refuri[1:]
+            if anchor in anchors and anchor not in local:
+                ref["refuri"] = f"{DOC_PREFIX}{anchors[anchor]}#{anchor}"
+
+
 # -- the whole-site book ---------------------------------------------------------------------
 
 
@@ -56,7 +71,15 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
     "Introduction" or a footnote ``id1`` share an id and links jump to the wrong page.
     """
 
+    def raw_href(match: re.Match[str]) -> str:
+        other, anchor = match.group(1), match.group(2)
+        return f'href="#{id_prefix(other)}{anchor}"' if anchor else match.group(0)
+
     def visit(node: nodes.Element, docname: str) -> None:
+        if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
+            text = RAW_DOC_HREF.sub(raw_href, node.astext())
+            node.children[:] = [nodes.Text(text)]
+            return
         if isinstance(node, addnodes.start_of_file):
             docname = node["docname"]
             first = next(iter(node.findall(nodes.section)), None)
@@ -136,7 +159,7 @@ def _is_reference_entry(element: nodes.Element) -> bool:
     if isinstance(element, nodes.citation):
         return True
     classes = " ".join(element.get("classes", []))
-    return any(hint in classes for hint in ("citation", "bib-entry", "reading-list-entry"))
+    return any(hint in classes for hint in ("citation", "evidence-entry", "bib-entry"))
 
 
 def _entry_copy(
@@ -144,8 +167,11 @@ def _entry_copy(
 ) -> nodes.Element:
     """A copy of ``element`` (from page ``docname``) with ids made local and remembered."""
     clone = copy.deepcopy(element)
+    for para in list(clone.findall(nodes.Element)):
+        if WEB_ONLY_CLASSES.intersection(para.get("classes", [])) and para.parent is not None:
+            para.parent.remove(para)
     prefix = id_prefix(docname)
-    for node in [clone, *_elements(clone)]:
+    for node in list(_elements(clone)):  # the clone itself included
         old: list[str] = node.get("ids", [])
         node["ids"] = [prefix + i for i in old]
         for i in old:
@@ -221,8 +247,16 @@ def add_appendices(
             element = lookup(target)
             if element is not None and _is_reference_entry(element):
                 entries.append(_entry_copy(element, target[0], remap))
+    top = next((c for c in tree.children if isinstance(c, nodes.section)), None)
+    holder_section: nodes.Element = top if top is not None else tree
+    if top is not None:
+        # the page's notes (after its section) come before the appendices
+        trailing = tree.children[tree.index(top) + 1 :]
+        for node in trailing:
+            tree.remove(node)
+            top += node
     if glossary_section is not None:
-        tree += glossary_section
+        holder_section += glossary_section
     if entries:
         refs = _section("References", "evidence-print-references", docname)
         holder = nodes.container("", classes=["citation-list"])
@@ -232,7 +266,7 @@ def add_appendices(
             else:
                 holder += entry
         refs += holder
-        tree += refs
+        holder_section += refs
     return remap
 
 
@@ -264,6 +298,36 @@ def localise_links(
         else:
             _unwrap(ref)
 
+    def raw_href(match: re.Match[str]) -> str:
+        other, anchor = match.group(1), match.group(2) or ""
+        if other == docname:
+            return f'href="#{anchor or _first_id(tree)}"'
+        if (other, anchor) in remap:
+            return f'href="#{remap[(other, anchor)]}"'
+        if baseurl:
+            page = quote(other) + ".html" + (f"#{anchor}" if anchor else "")
+            return f'href="{baseurl.rstrip("/")}/{page}"'
+        return ""
+
+    for raw in list(tree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split():
+            raw.children[:] = [nodes.Text(RAW_DOC_HREF.sub(raw_href, raw.astext()))]
+
+
+def fix_relative_links(tree: nodes.document, baseurl: str = "") -> None:
+    """Links to files of the web site (downloads, exports) exist only on the web: make them
+    absolute when ``html_baseurl`` is known, else plain text."""
+    for ref in list(tree.findall(nodes.reference)):
+        refuri = ref.get("refuri")
+        if not isinstance(refuri, str) or not refuri or refuri.startswith("#"):
+            continue
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", refuri):
+            continue
+        if baseurl:
+            ref["refuri"] = baseurl.rstrip("/") + "/" + refuri.lstrip("./")
+        else:
+            _unwrap(ref)
+
 
 def _first_id(tree: nodes.document) -> str:
     section = next(iter(tree.findall(nodes.section)), None)
@@ -289,6 +353,46 @@ def drop_dangling_links(tree: nodes.document) -> None:
     for element in _elements(tree):
         if element.get("backrefs"):
             element["backrefs"] = [b for b in element["backrefs"] if b in ids]
+
+
+RAW_ID = re.compile(r'\b(id|aria-describedby|aria-labelledby|aria-controls|for)="([^"]*)"')
+
+
+def _rename_raw_ids(text: str, renames: dict[str, str]) -> str:
+    return RAW_ID.sub(lambda m: f'{m.group(1)}="{renames.get(m.group(2), m.group(2))}"', text)
+
+
+def dedupe_raw_ids(tree: nodes.document) -> None:
+    """Give ids written in raw HTML (badge tooltips, say) a suffix when they repeat an id
+    already in the document, and the references inside the same raw node with them."""
+    seen = set(_index_ids(tree))
+    for raw in list(tree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        text = raw.astext()
+        renames: dict[str, str] = {}
+        for match in RAW_ID.finditer(text):
+            if match.group(1) != "id":
+                continue
+            old = match.group(2)
+            new, n = old, 1
+            while new in seen:
+                n += 1
+                new = f"{old}-{n}"
+            seen.add(new)
+            if new != old:
+                renames[old] = new
+        if renames:
+            raw.children[:] = [nodes.Text(_rename_raw_ids(text, renames))]
+
+
+def drop_controls(tree: nodes.document) -> None:
+    """Remove interactive controls (sphinx-design's tab radio buttons): every tab is printed."""
+    for element in list(tree.findall(nodes.Element)):
+        # sphinx-design sets the tab set's children directly, so their .parent is unset
+        kept = [c for c in element.children if type(c).__name__ != "sd_tab_input"]
+        if len(kept) != len(element.children):
+            element.children[:] = kept
 
 
 def print_urls(tree: nodes.document) -> None:

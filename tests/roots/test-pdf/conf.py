@@ -6,3 +6,5 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
 exclude_patterns = ["_build"]
+bibtex_default_style = "evidence"
+evidence_access_help_page = "access"

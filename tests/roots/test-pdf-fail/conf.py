@@ -1,0 +1,17 @@
+"""A site whose PDFs cannot be written: WeasyPrint is made to fail, as a broken
+installation or a layout bug would make it."""
+
+project = "Failing Hub"
+extensions = ["myst_parser", "sphinx_evidence"]
+language = "en_GB"
+bibtex_bibfiles = ["refs.bib"]
+
+
+def _broken_write_pdf(self, *args, **kwargs):
+    raise RuntimeError("simulated layout failure")
+
+
+def setup(app):
+    import weasyprint
+
+    weasyprint.HTML.write_pdf = _broken_write_pdf
