@@ -1,0 +1,357 @@
+"""Issue 3's "Done when": every seed's text is on the built site, and no outside URL is
+on the site that the seeds or the facts file do not give.
+
+How the seeds are compared:
+
+* The real site is built once (module fixture). The text of each page's main article is
+  taken, with footnote markers and heading link symbols removed, and normalised: runs of
+  white space become one space and quotation marks (straight and curly) are dropped.
+* Each seed is cut into lines and then sentences, normalised the same way, after:
+  ``SEED_FIXES`` (lines a PDF page break split, rejoined), ``FURNITURE`` (captured web-page
+  or PDF furniture that is not content: left out, each listed), Markdown link and emphasis
+  markup and footnote markers removed, and ``CORRECTIONS`` (the only places where the site
+  deliberately says something else; each with its reason).
+* Reference lines (a linked title followed by publisher, date and access marker, in the
+  brief's lists and footnotes, or a post's numbered reference list) are rendered on the
+  site from references.bib in the house style, so only their titles are looked for
+  (case-insensitive), using the verified title where the facts file corrects the brief
+  (``TITLE_CORRECTIONS``). Publisher, date, URL and access level of every entry are
+  checked against the facts file by tests/test_references_facts.py.
+* A line that is only a URL must be a link target somewhere on the site.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import copy_site
+from tests.helpers import sphinx_build
+
+SEEDS = Path("/work/shared/seeds")
+FACTS = Path("/work/shared/data/references_facts.tsv")
+if not SEEDS.is_dir():  # the seeds travel with the repository's shared folder
+    SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    FACTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "references_facts.tsv"
+
+SEED_FILES = {
+    "000": "000_972418a6ac728d9c.txt",
+    "001": "001_ce1be565a5b01a8a.txt",
+    "002": "002_1b8326543d6575cc.txt",
+    "003": "003_8182f686a4b97667.txt",
+    "004": "004_100ed0f7fd7fb78e.txt",
+}
+
+# (seed, text in the seed, replacement): a PDF page break or a lost line joined back up.
+SEED_FIXES: list[tuple[str, str, str]] = [
+    (
+        "002",
+        "that work\n\n⁴ <https://www.england.nhs.uk/integratedcare/stps/>\n\n"
+        "⁵ <https://www.england.nhs.uk/integratedcare/integrated-care-systems/>\n\ntogether",
+        "that work together",
+    ),
+    ("002", "how public services\n\nare funded", "how public services are funded"),
+    ("002", "the physical environment\n\nand family", "the physical environment and family"),
+    (
+        "002",
+        "checklist which can be used to assess progress. The\n\nreport builds",
+        "checklist which can be used to assess progress. The report builds",
+    ),
+    (
+        "002",
+        "two innovative programmes\n\nHEE Knowledge Management Team, December 2019\n\nwhich aim",
+        "two innovative programmes which aim",
+    ),
+    (
+        "002",
+        "improve health and\n\nwellbeing by reducing",
+        "improve health and wellbeing by reducing",
+    ),
+    ("002", "and future](#)\n\n[research agendas](#)", "and future research agendas](#)"),
+]
+# The footnote URLs 4 and 5 that the first fix moves out of the ICP quotation.
+EXTRA_URL_LINES = {
+    "002": [
+        "https://www.england.nhs.uk/integratedcare/stps/",
+        "https://www.england.nhs.uk/integratedcare/integrated-care-systems/",
+    ]
+}
+
+# Lines that are captured furniture, not content (compared after normalisation).
+FURNITURE: dict[str, set[str]] = {
+    "000": {
+        "Leave a Reply",  # the blog's comment form
+        "Your email address will not be published. Required fields are marked *",
+    },
+    "001": {
+        "Tag Archives: STP",  # the archive heading: the site's tag page is "Posts tagged STP"
+        "Background:",  # headings with a trailing colon: the site's have none
+        "Work to date:",
+    },
+    "002": {
+        "Contents",  # the PDF's table of contents with page numbers
+        "What do we mean by place? 2",
+        "Understanding the jargon 2",
+        "Key publications \u2013 the big picture 4",
+        "Case Studies..... 9",
+        "HEE Star 9",
+        "Statistics..... 9",
+        "HEE National Data Programme 9",
+        "Journal articles..... 10",
+        "Help accessing articles or papers 11",
+        "HEE Knowledge Management Team, December 2019",  # PDF page footer
+        "Improvement Service, April 2016",  # publisher line of a reference: from the bib
+    },
+    "003": {"Blog"},  # the NHS England site's section label above the title
+    "004": {"Skip to content", "Report"},  # web-page skip link and the page-type label
+}
+
+# Seed sentence -> what the site says instead, and why.
+CORRECTIONS: dict[str, tuple[str, str]] = {
+    "The Sustainability and Evidence Mobilisation (STEM)Club": (
+        "The Sustainability and Evidence Mobilisation (STEM) Club",
+        "missing space in the captured title (the issue spells it with the space)",
+    ),
+    "Produced by the HEE Knowledge Management team Evidence Briefs offer a quick overview of "
+    "the published reports, research and evidence on a workforce-related topic.": (
+        "Produced by the HEE Knowledge Management team. Evidence Briefs offer a quick overview "
+        "of the published reports, research and evidence on a workforce-related topic.",
+        "the PDF lost the full stop between the credit line and the first sentence",
+    ),
+    "If you do not have an OpenAthens account you can self-register here.": (
+        "If you do not have an OpenAthens account you can self-register",
+        "the brief's link has no verified address; the sentence points to the access page",
+    ),
+    "figure 1 Key functions of place-based partnerships": (
+        "Figure 1: Key functions of place-based partnerships.",
+        "the figure itself is not in the seed; the page describes where to find it",
+    ),
+}
+
+# Brief's title -> verified title (facts file), where they differ.
+TITLE_CORRECTIONS: dict[str, str] = {
+    "Facing the facts, Shaping the Future: a draft health and social care workforce strategy": (
+        "Facing the Facts, Shaping the Future: a draft health and care workforce strategy"
+    ),
+    "Poverty, place and inequality: why place-based approaches are key to tackling poverty "
+    "and equality": "Poverty, place and inequality: why place-based approaches are key to "
+    "tackling poverty and inequality",
+    "Developing healthier places: how council can work with developers": (
+        "Developing healthier places: how councils can work with developers"
+    ),
+    "Place-based approaches to joint planning, resources and delivery": (
+        "Place-based approaches to joint planning, resourcing and delivery"
+    ),
+    "Transforming communities? Exploring the role of community and anchor organisations": (
+        "Transforming communities? Exploring the roles of community anchor organisations"
+    ),
+    "Shifting the centre of gravity: making place-based person-centred": (
+        "Shifting the centre of gravity: making place-based, person-centred"
+    ),
+    "Place-based leadership development programme": (
+        "Place-based leadership development programmes"
+    ),
+    "Putting health into place (NHS England\u2019s Healthy New Towns programme)": (
+        "Putting Health into Place"
+    ),
+}
+
+QUOTES = re.compile("[\"'\u2018\u2019\u201c\u201d]")
+FOOTNOTE_MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d\)")
+LINK = re.compile(r"\[([^\]]*)\]\(#\)")
+AUTOLINK = re.compile(r"<(https?://[^>]+)>")
+REFERENCE = re.compile(r"^(?:\(£\)\s*)?(?:[¹²³⁴⁵⁶⁷⁸⁹]+\s*)?\[(?P<title>[^\]]+)\]\(#\)(?P<rest>.*)$")
+POST_REFERENCE = re.compile(r"^\d\.\s+(?P<title>.+?),\s+(?P<rest>[^,]+)$")
+SENTENCE_END = re.compile('(?<=[.!?])\\s+(?=[A-Z\u201c\u2018"(])')
+
+
+def normalise(text: str) -> str:
+    """Drop quotation marks, spell ellipses as three dots, collapse white space."""
+    return " ".join(QUOTES.sub("", text).replace("…", "...").split())
+
+
+def _clean_markup(line: str) -> str:
+    line = line.replace("\\(", "(").replace("\\)", ")")
+    line = LINK.sub(r"\1", line)
+    line = AUTOLINK.sub(r"\1", line)
+    line = re.sub(r"\*\*([^*]+)\*\*", r"\1", line)
+    line = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", line)
+    line = re.sub(r"^\s*(?:[•*\-]|\d\.)\s+", "", line)
+    return FOOTNOTE_MARKS.sub("", line).strip()
+
+
+def _title_key(title: str) -> str:
+    title = normalise(_clean_markup(title)).lower()
+    for brief, verified in TITLE_CORRECTIONS.items():
+        if title.startswith(normalise(brief).lower()):
+            return normalise(verified).lower()
+    return title
+
+
+def seed_units(seed: str) -> tuple[list[str], list[str], list[str]]:
+    """(sentences, reference titles, URL-only lines) of a seed, as the site should have them."""
+    text = (SEEDS / SEED_FILES[seed]).read_text(encoding="utf-8")
+    for which, old, new in SEED_FIXES:
+        if which == seed:
+            assert old in text, f"seed fix no longer applies: {old!r}"
+            text = text.replace(old, new)
+    furniture = {normalise(f) for f in FURNITURE.get(seed, set())}
+    sentences: list[str] = []
+    titles: list[str] = []
+    urls: list[str] = list(EXTRA_URL_LINES.get(seed, []))
+    in_references = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line == "References:":  # a post's reference list: the site's is footnotes
+            in_references = True
+            continue
+        if not line or normalise(line) in furniture:
+            continue
+        if in_references:
+            post_ref = POST_REFERENCE.match(line)
+            if post_ref:
+                titles.append(_title_key(post_ref.group("title")))
+                continue
+            in_references = False
+        bare = AUTOLINK.sub(r"\1", FOOTNOTE_MARKS.sub("", line)).strip()
+        if re.fullmatch(r"https?://\S+", bare):
+            urls.append(bare)
+            continue
+        match = REFERENCE.match(line)
+        if match:
+            titles.append(_title_key(match.group("title")))
+            continue
+        cleaned = _clean_markup(line)
+        for sentence in SENTENCE_END.split(cleaned):
+            sentence = sentence.strip()
+            if sentence in CORRECTIONS:
+                sentence = CORRECTIONS[sentence][0]
+            if sentence:
+                sentences.append(normalise(sentence))
+    return sentences, titles, urls
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once for this module."""
+    src = copy_site(tmp_path_factory.mktemp("content"))
+    out = src.parent / "html"
+    result = sphinx_build(src, out, "html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def _pages(html_dir: Path) -> dict[str, BeautifulSoup]:
+    pages = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        rel = page.relative_to(html_dir).as_posix()
+        if rel.startswith(("_static/", "_sources/")) or rel in {"genindex.html", "search.html"}:
+            continue
+        pages[rel] = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return pages
+
+
+BLOCKS = ["p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "div", "td", "th", "tr"]
+
+
+@pytest.fixture(scope="module")
+def site_text(built_site: Path) -> str:
+    chunks = []
+    for soup in _pages(built_site).values():
+        article = soup.find("article") or soup.body
+        assert article is not None
+        # hidden text (glossary previews) is not what a reader sees on the page
+        for tag in article.select("[hidden], a.footnote-reference, a.headerlink, .fn-bracket"):
+            tag.decompose()
+        for tag in article.find_all(BLOCKS):
+            tag.append("\n")
+        chunks.append(normalise(article.get_text("")))
+    return "\n".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def site_links(built_site: Path) -> set[str]:
+    links: set[str] = set()
+    for soup in _pages(built_site).values():
+        for tag in soup.find_all(["a", "link", "script", "img", "iframe", "source"]):
+            for attr in ("href", "src"):
+                value = tag.get(attr)
+                if isinstance(value, str):
+                    links.add(unquote(value))
+    return links
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_FILES))
+def test_every_sentence_of_the_seed_is_on_the_site(seed: str, site_text: str) -> None:
+    sentences, _, _ = seed_units(seed)
+    assert sentences
+    missing = [s for s in sentences if s not in site_text]
+    assert not missing, f"{len(missing)} of {len(sentences)} sentences missing:\n" + "\n".join(
+        missing
+    )
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_FILES))
+def test_every_reference_of_the_seed_is_on_the_site(seed: str, site_text: str) -> None:
+    _, titles, _ = seed_units(seed)
+    lowered = site_text.lower()
+    missing = [t for t in titles if t not in lowered]
+    assert not missing, "titles missing:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_FILES))
+def test_every_url_line_of_the_seed_is_linked(seed: str, site_links: set[str]) -> None:
+    _, _, urls = seed_units(seed)
+    missing = [u for u in urls if u not in site_links]
+    assert not missing, missing
+
+
+def _known_urls() -> set[str]:
+    known: set[str] = set()
+    with FACTS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["url"]:
+                known.add(row["url"].strip())
+            if row["doi"]:
+                known.add("https://doi.org/" + row["doi"].strip())
+    for path in SEEDS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        known.update(re.findall(r"https?://[^\s<>)\]]+", text))
+        known.update("mailto:" + m for m in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text))
+    return {k.rstrip("/.") for k in known}
+
+
+# The theme's credit line in every page footer (furo), not site content.
+THEME_LINKS = {
+    "https://www.sphinx-doc.org/",
+    "https://github.com/pradyunsg/furo",
+    "https://pradyunsg.me",
+}
+
+
+def test_no_outside_url_that_the_seeds_or_facts_do_not_give(site_links: set[str]) -> None:
+    known = _known_urls()
+    outside = sorted(
+        link
+        for link in site_links
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", link, re.IGNORECASE)
+        and link not in THEME_LINKS
+        and link.rstrip("/.") not in known
+    )
+    assert not outside, outside
+
+
+def test_the_seed_fixes_and_corrections_are_used() -> None:
+    """Every documented correction still matches a seed sentence (no stale entries)."""
+    raw = " ".join(
+        normalise(_clean_markup(line))
+        for name in SEED_FILES.values()
+        for line in (SEEDS / name).read_text(encoding="utf-8").splitlines()
+    )
+    unused = [s for s in CORRECTIONS if normalise(s) not in raw]
+    assert not unused, unused
