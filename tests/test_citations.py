@@ -215,6 +215,31 @@ def test_references_page_cited_on_links(app: SphinxTestApp) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="citations")
+def test_references_are_sorted_by_author_with_author_year_labels(app: SphinxTestApp) -> None:
+    app.build()
+    labels = [e.get_text() for e in _soup(app, "references").select("div.citation .label")]
+    assert labels == [
+        "[Brown 2001]",
+        "[NHS England n.d.]",
+        "[Smith and Jones 2020]",
+        "[The King's Fund 2019]",
+    ]
+
+
+def test_repeated_labels_get_letters() -> None:
+    from sphinx_evidence.bibstyle import EvidenceLabels
+
+    data = parse_string(
+        "@misc{a, title={One}, author={Smith, J}, year={2019}}"
+        "@misc{b, title={Two}, author={Smith, J}, year={2019}}"
+        "@misc{c, title={Three}, author={Smith, J and Ng, K and Roe, P}}",
+        "bibtex",
+    )
+    labels = list(EvidenceLabels().format_labels(data.entries.values()))
+    assert labels == ["Smith 2019a", "Smith 2019b", "Smith et al. n.d."]
+
+
+@pytest.mark.sphinx("html", testroot="citations")
 def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None:
     app.build()
     index = _soup(app, "index")

@@ -14,7 +14,7 @@ treated as markup of the output format: HTML in a field stays text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +22,8 @@ from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, Protected, String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
 
 MONTHS = (
     "January",
@@ -320,12 +322,67 @@ def entry_link(entry: Entry) -> tuple[str, str] | None:
     return None
 
 
+def short_who(entry: Entry) -> str:
+    """Who, for a label: ``Smith``, ``Smith and Jones``, ``Reed et al.``, an organisation."""
+    for role in ("author", "editor"):
+        people = entry.persons.get(role)
+        if people:
+            lasts = [
+                " ".join(plain(p) for p in (*person.prelast_names, *person.last_names))
+                or person_text(person)
+                for person in people
+            ]
+            if len(lasts) == 1:
+                return lasts[0]
+            if len(lasts) == 2:
+                return f"{lasts[0]} and {lasts[1]}"
+            return f"{lasts[0]} et al."
+    for name in ("organization", "institution", "publisher"):
+        if entry.fields.get(name):
+            return plain(entry.fields[name])
+    words = plain(entry.fields.get("title", entry.key)).split()
+    return " ".join(words[:4]) + ("..." if len(words) > 4 else "")
+
+
+class EvidenceLabels(BaseLabelStyle):
+    """Author-year labels (``Reed et al. 2019``, ``The King's Fund n.d.``), as cited in text;
+    labels that would repeat get ``a``, ``b``... after the year."""
+
+    def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
+        """One label per entry, in order."""
+        entries = list(sorted_entries)
+        bases = []
+        for entry in entries:
+            year = entry_date(entry)[0]
+            bases.append(f"{short_who(entry)} {year if year else 'n.d.'}")
+        counts: dict[str, int] = {}
+        for base in bases:
+            counts[base] = counts.get(base, 0) + 1
+        seen: dict[str, int] = {}
+        for base in bases:
+            if counts[base] == 1:
+                yield base
+                continue
+            seen[base] = seen.get(base, 0) + 1
+            yield base + "abcdefghijklmnopqrstuvwxyz"[(seen[base] - 1) % 26]
+
+
+class EvidenceSorting(BaseSortingStyle):
+    """Sort by who (organisations by name, "The" ignored), then year, then title."""
+
+    def sorting_key(self, entry: Entry) -> tuple[str, int, str]:
+        """The sort key of one entry."""
+        who = re.sub(r"^the\s+", "", short_who(entry).casefold())
+        title = re.sub(r"^(the|a|an)\s+", "", plain(entry.fields.get("title", "")).casefold())
+        return (who, sort_date(entry)[0], title)
+
+
 class EvidenceStyle(BaseStyle):
     """The house style: readable references for reports, web pages and articles alike."""
 
     default_name_style = "plain"
-    default_label_style = "number"
-    default_sorting_style = "none"
+    default_label_style = EvidenceLabels
+    default_sorting_style = EvidenceSorting
 
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
         """Format one entry (never raises for missing fields or unknown types)."""
