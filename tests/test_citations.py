@@ -220,9 +220,9 @@ def test_references_are_sorted_by_author_with_author_year_labels(app: SphinxTest
     labels = [e.get_text() for e in _soup(app, "references").select("div.citation .label")]
     assert labels == [
         "[Brown 2001]",
+        "[The King's Fund 2019]",  # "The" is ignored in sorting
         "[NHS England n.d.]",
         "[Smith and Jones 2020]",
-        "[The King's Fund 2019]",
     ]
 
 
