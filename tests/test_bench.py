@@ -80,6 +80,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
             "stack",
             "kind",
             "seconds",
+            "cpu_seconds",
             "peak_mb",
             "returncode",
             "warnings",
@@ -88,6 +89,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
             "note",
         }
         assert build["seconds"] > 0
+        assert build["cpu_seconds"] > 0
         assert build["peak_mb"] > 10  # a Python process holding Sphinx
     stock_full = data["builds"][0]
     # The stock corpus is built by the stock stack without a single warning: the
@@ -107,6 +109,9 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
         "full build, auto-linking on / off",
         "one-page edit, ours / stock",
     ]
+    for ratio in data["ratios"]:
+        assert set(ratio) == {"corpus", "what", "ratio", "cpu_ratio"}
+        assert ratio["ratio"] > 0 and ratio["cpu_ratio"] > 0
     assert any("not run" in note for note in data["notes"])
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert text == (tmp_path / "record.md.inc").read_text(encoding="utf-8")

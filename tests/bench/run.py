@@ -72,6 +72,8 @@ class Build:
     kind: str
     """``full``, ``incremental`` or ``pdf``."""
     seconds: float | None = None
+    cpu_seconds: float | None = None
+    """User plus system CPU time of the build process (and any workers it ran)."""
     peak_mb: float | None = None
     returncode: int | None = None
     warnings: int = 0
@@ -184,8 +186,8 @@ def run_build(
     autolink: bool = True,
     jobs: int = 1,
     timeout: float = 1800,
-) -> tuple[float, float, int, int]:
-    """Run one sphinx-build; return (seconds, peak MB, return code, warnings)."""
+) -> tuple[float, float, float, int, int]:
+    """Run one sphinx-build; return (seconds, CPU seconds, peak MB, return code, warnings)."""
     env = dict(os.environ, BENCH_AUTOLINK="1" if autolink else "0", PYTHONHASHSEED="0")
     cmd = [
         sys.executable,
@@ -219,7 +221,8 @@ def run_build(
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
     warnings = sum(1 for line in text.splitlines() if "WARNING:" in line or "ERROR:" in line)
-    return seconds, usage.ru_maxrss / 1024, code, warnings
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, code, warnings
 
 
 def _count_pages(out: Path, builder: str) -> int:
@@ -251,7 +254,7 @@ def measure(
     builder: str = "html",
     **kwargs: Any,
 ) -> Build:
-    seconds, peak, code, warnings = run_build(
+    seconds, cpu, peak, code, warnings = run_build(
         src, out, builder, out.parent / f"{out.name}-{kind}.log", **kwargs
     )
     build = Build(
@@ -259,6 +262,7 @@ def measure(
         stack,
         kind,
         round(seconds, 2),
+        round(cpu, 2),
         round(peak, 1),
         code,
         warnings,
@@ -270,7 +274,7 @@ def measure(
         build.note = f"failed (exit {code}): {_first_error(log)}"
     report.builds.append(build)
     print(
-        f"  {stack:<22} {kind:<12} {seconds:7.1f} s {peak:7.0f} MB  exit {code}  "
+        f"  {stack:<22} {kind:<12} {seconds:7.1f} s {cpu:7.1f} s CPU {peak:5.0f} MB  exit {code}  "
         f"{warnings} warnings  {build.pages} outputs  {build.term_links} term links",
         flush=True,
     )
@@ -286,10 +290,15 @@ def _first_error(log: Path) -> str:
     return next((line.strip()[:200] for line in lines if line.strip()), "no output")
 
 
-def _ratio(num: Build | None, den: Build | None) -> float | None:
-    if not (num and den and num.ok and den.ok and num.seconds and den.seconds):
-        return None
-    return round(num.seconds / den.seconds, 2)
+def _ratio(what: str, corpus: str, num: Build, den: Build) -> dict[str, Any]:
+    """Wall-time and CPU-time ratios of two builds (None where either failed)."""
+    both = num.ok and den.ok
+    wall = cpu = None
+    if both and num.seconds and den.seconds:
+        wall = round(num.seconds / den.seconds, 2)
+    if both and num.cpu_seconds and den.cpu_seconds:
+        cpu = round(num.cpu_seconds / den.cpu_seconds, 2)
+    return {"corpus": corpus, "what": what, "ratio": wall, "cpu_ratio": cpu}
 
 
 def bench_corpus(report: Report, spec: CorpusSpec, work: Path, jobs: int) -> None:
@@ -316,22 +325,10 @@ def bench_corpus(report: Report, spec: CorpusSpec, work: Path, jobs: int) -> Non
     stock_inc = measure(report, label, "stock", "incremental", stock_src, base / "stock", jobs=jobs)
     ours_inc = measure(report, label, "ours", "incremental", ours_src, base / "ours", jobs=jobs)
     report.ratios += [
-        {"corpus": label, "what": "full build, ours / stock", "ratio": _ratio(ours, stock)},
-        {
-            "corpus": label,
-            "what": "full build, ours without auto-linking / stock",
-            "ratio": _ratio(noauto, stock),
-        },
-        {
-            "corpus": label,
-            "what": "full build, auto-linking on / off",
-            "ratio": _ratio(ours, noauto),
-        },
-        {
-            "corpus": label,
-            "what": "one-page edit, ours / stock",
-            "ratio": _ratio(ours_inc, stock_inc),
-        },
+        _ratio("full build, ours / stock", label, ours, stock),
+        _ratio("full build, ours without auto-linking / stock", label, noauto, stock),
+        _ratio("full build, auto-linking on / off", label, ours, noauto),
+        _ratio("one-page edit, ours / stock", label, ours_inc, stock_inc),
     ]
 
 
@@ -367,33 +364,42 @@ def markdown(report: Report) -> str:
         )
         + ".",
         "",
-        "| corpus | stack | build | time (s) | peak memory (MB) | warnings | outputs | term links "
-        "| note |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| corpus | stack | build | time (s) | CPU (s) | peak memory (MB) | warnings | outputs "
+        "| term links | note |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for b in report.builds:
         lines.append(
-            f"| {b.corpus} | {b.stack} | {b.kind} | {_fmt(b.seconds)} | "
+            f"| {b.corpus} | {b.stack} | {b.kind} | {_fmt(b.seconds)} | {_fmt(b.cpu_seconds)} | "
             f"{_fmt(b.peak_mb, 0)} | {b.warnings} | {b.pages} | "
             f"{b.term_links} | {b.note} |"
         )
-    lines += ["", "| corpus | ratio of times | value |", "| --- | --- | ---: |"]
+    lines += [
+        "",
+        "| corpus | ratio | of wall time | of CPU time |",
+        "| --- | --- | ---: | ---: |",
+    ]
     for r in report.ratios:
-        lines.append(f"| {r['corpus']} | {r['what']} | {_fmt(r['ratio'], 2)} |")
+        lines.append(
+            f"| {r['corpus']} | {r['what']} | {_fmt(r['ratio'], 2)} | {_fmt(r['cpu_ratio'], 2)} |"
+        )
     lines += ["", *[f"- {note}" for note in report.notes], ""]
     return "\n".join(lines)
 
 
 def table(report: Report) -> str:
-    rows = [f"{'corpus':<40} {'stack':<22} {'build':<12} {'time s':>8} {'peak MB':>8}"]
+    rows = [f"{'corpus':<40} {'stack':<22} {'build':<12} {'time s':>8} {'CPU s':>8} {'peak MB':>8}"]
     for b in report.builds:
         rows.append(
             f"{b.corpus:<40} {b.stack:<22} {b.kind:<12} {_fmt(b.seconds):>8} "
-            f"{_fmt(b.peak_mb, 0):>8} {b.note}"
+            f"{_fmt(b.cpu_seconds):>8} {_fmt(b.peak_mb, 0):>8} {b.note}"
         )
-    rows.append("")
+    rows += ["", f"{'corpus':<40} {'ratio':<48} {'wall':>6} {'CPU':>6}"]
     for r in report.ratios:
-        rows.append(f"{r['corpus']:<40} {r['what']:<48} {_fmt(r['ratio'], 2):>6}")
+        rows.append(
+            f"{r['corpus']:<40} {r['what']:<48} {_fmt(r['ratio'], 2):>6} "
+            f"{_fmt(r['cpu_ratio'], 2):>6}"
+        )
     return "\n".join(rows)
 
 
@@ -419,7 +425,9 @@ def run(
             "`{bibliography}` with `:filter:` in place of `{reading-list}`, and sphinx-design "
             "badges in place of `{access}`; the prose, glossary, citations and pages are the same.",
             "Times are wall-clock seconds of one run (`-j "
-            f"{jobs}`) on a machine that may be shared; compare the ratios, not the seconds.",
+            f"{jobs}`) on a machine that may be shared; compare the ratios, not the seconds. "
+            "CPU time (user plus system, from `os.wait4`) is less disturbed by other work "
+            "on the machine than wall time.",
             "Peak memory is the largest resident set of the build process (`ru_maxrss`).",
             "Term links counts links to glossary entries in the built pages: the `{term}` "
             "references and, with auto-linking on, the auto-linked first mentions.",
