@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,11 +164,16 @@ def matcher_for(domain: GlossaryDomain, cfg: GlossaryConfig) -> Matcher:
     return _cache(domain, cfg).matcher
 
 
-def lookup(domain: GlossaryDomain, cfg: GlossaryConfig, target: str) -> str | None:
-    """Key of the entry a ``{term}`` target names (exact first, then ignoring case)."""
+def names_index(domain: GlossaryDomain, cfg: GlossaryConfig) -> Callable[[str], str | None]:
+    """A function giving the key of the entry a ``{term}`` target names (exact name first,
+    then ignoring case), or None."""
     cache = _cache(domain, cfg)
-    target = " ".join(target.split())
-    return cache.names.get(target) or cache.lower_names.get(target.lower())
+
+    def lookup(target: str) -> str | None:
+        target = " ".join(target.split())
+        return cache.names.get(target) or cache.lower_names.get(target.lower())
+
+    return lookup
 
 
 def doc_order(env: BuildEnvironment) -> list[str]:
@@ -196,8 +202,7 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
 def backlinks(env: BuildEnvironment, entry: Entry) -> list[str]:
     """Pages (other than the entry's own) that mention ``entry``, in toctree order."""
     domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
-    using = set(domain.docs_mentioning(entry.key)) - {entry.docname}
-    return [doc for doc in domain.data.get("order", []) if doc in using]
+    return [doc for doc in domain.data["used_by"].get(entry.key, []) if doc != entry.docname]
 
 
 def terms_used(env: BuildEnvironment, docname: str) -> list[Entry]:
@@ -263,6 +268,7 @@ def _mentions(
     env: BuildEnvironment, domain: GlossaryDomain, cfg: GlossaryConfig
 ) -> dict[str, list[str]]:
     matcher = matcher_for(domain, cfg)
+    lookup = names_index(domain, cfg)
     glossary_docs = domain.glossary_docs()
     result: dict[str, list[str]] = {}
     for docname in sorted(domain.data["texts"]):
@@ -270,7 +276,7 @@ def _mentions(
             continue
         keys: set[str] = set()
         for target in domain.data["explicit"].get(docname, []):
-            key = lookup(domain, cfg, target)
+            key = lookup(target)
             if key is not None:
                 keys.add(key)
         if cfg.autolink and docname not in glossary_docs and not domain.data["optout"].get(docname):
@@ -286,7 +292,11 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     entries = domain.all_entries()
     _warn_case_duplicates(entries)
     domain.data["mentions"] = _mentions(env, domain, cfg)
-    domain.data["order"] = doc_order(env)
+    used_by: dict[str, list[str]] = {}
+    for doc in doc_order(env):
+        for key in domain.data["mentions"].get(doc, []):
+            used_by.setdefault(key, []).append(doc)
+    domain.data["used_by"] = used_by
     by_key = {entry.key: entry for entry in entries}
     if cfg.warn_unused:
         for entry in entries:

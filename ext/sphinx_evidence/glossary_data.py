@@ -17,7 +17,7 @@ by :mod:`.glossary`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -233,7 +233,7 @@ class GlossaryDomain(Domain):
 
     name = DOMAIN
     label = "Glossary cross-links"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         "entries": {},  # docname -> list[Entry]
         "texts": {},  # docname -> auto-linkable prose text
@@ -241,7 +241,7 @@ class GlossaryDomain(Domain):
         "optout": {},  # docname -> bool
         "mentions": {},  # docname -> sorted keys of the entries it mentions (env-updated)
         "fingerprints": {},  # docname -> hash of what the glossary adds to it
-        "order": [],  # every docname in toctree order (env-updated)
+        "used_by": {},  # entry key -> pages mentioning it, in toctree order (env-updated)
     }
 
     def clear_doc(self, docname: str) -> None:
@@ -277,9 +277,9 @@ class GlossaryDomain(Domain):
         """Sorted keys of the entries ``docname`` mentions (explicitly or by auto-link)."""
         return list(self.data["mentions"].get(docname, []))
 
-    def docs_mentioning(self, key: str) -> Iterable[str]:
-        """Pages that mention the entry ``key``."""
-        return (doc for doc, keys in self.data["mentions"].items() if key in keys)
+    def docs_mentioning(self, key: str) -> list[str]:
+        """Pages that mention the entry ``key`` (its own page included), in toctree order."""
+        return list(self.data["used_by"].get(key, []))
 
 
 def collect(env: BuildEnvironment, docname: str, doctree: nodes.document) -> None:

@@ -32,8 +32,8 @@ from sphinx.writers.html5 import HTML5Translator
 from .glossary import (
     backlinks,
     glossary_config,
-    lookup,
     matcher_for,
+    names_index,
     page_title,
     source_label,
 )
@@ -79,6 +79,7 @@ class GlossaryLinks(SphinxPostTransform):
         self.by_key = domain.entries_by_key()
         self.used: dict[str, Entry] = {}
         matcher = matcher_for(domain, cfg)
+        self.lookup = names_index(domain, cfg)
         glossary_docs = domain.glossary_docs()
         optout = domain.data["optout"]
         seen: dict[str | None, set[str]] = {}
@@ -140,7 +141,7 @@ class GlossaryLinks(SphinxPostTransform):
     def resolve(self, node: addnodes.pending_xref, first: set[str]) -> None:
         """Resolve a ``{term}`` reference (or report it and keep its text)."""
         target = node.get("reftarget", "")
-        key = lookup(self.domain, self.cfg, target)
+        key = self.lookup(target)
         contnode = node[0] if node.children else nodes.inline(target, target)
         if key is None or key not in self.by_key:
             warn(Warn.term_unknown, f"term not in glossary: {target!r}", location=node)
