@@ -344,3 +344,41 @@ def test_bad_input_still_builds_safely(app: SphinxTestApp) -> None:
     assert "A good page" in text and "The same key again" not in text
     assert "An entry after the broken one" in text
     assert "nosuchkey" in text
+
+
+# -- Performance: parse and format once per change of the .bib ------------------------------
+
+
+def test_bib_is_parsed_and_formatted_once_per_change(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from sphinx_evidence import bibdata, citations
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-citations", src)
+    calls: list[int] = []
+
+    def counting_load(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return bibdata.load(*args, **kwargs)
+
+    monkeypatch.setattr(citations, "load", counting_load)
+    make_app("html", srcdir=src).build()
+    assert len(calls) == 1
+    make_app("html", srcdir=src).build()  # unchanged: the cache in the environment is reused
+    assert len(calls) == 1
+    bib = src / "refs.bib"
+    os.utime(bib, (bib.stat().st_atime, bib.stat().st_mtime + 5))
+    make_app("html", srcdir=src).build()
+    assert len(calls) == 2
+
+
+def test_stock_formatting_reuses_the_cached_text() -> None:
+    from sphinx_evidence.bibdata import load
+
+    cache = load([EXAMPLES], "utf-8", ["free"])
+    style = EvidenceStyle()
+    entry = cache.data.entries["kastenholz"]
+    assert style.format_entry("x", entry).text is cache.formatted["kastenholz"]

@@ -20,7 +20,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from .bibstyle import REQUIRED, EvidenceStyle, doi_url, family, safe_url
+from .bibstyle import MEMO, REQUIRED, EvidenceStyle, doi_url, family, safe_url
 from .messages import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -142,6 +142,7 @@ def load(
         at = where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
         problems.extend(check_entry(entry, at, levels))
         formatted[key] = style.format_text(entry)
+        setattr(entry, MEMO, formatted[key])
     problems.sort(key=lambda p: (p.path, p.line))
     return BibCache(
         signature=signature(paths),

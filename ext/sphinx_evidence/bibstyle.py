@@ -218,8 +218,13 @@ def _strip_commands(value: str) -> str:
     return value.replace("~", "\u00a0").replace("\\", "")
 
 
+_LATEX_SPECIAL = re.compile(r"[\\{}~$%&#_^`'\"]|--")
+
+
 def latex_text(value: str) -> Text:
     """Rich text from a LaTeX field value: Unicode, dashes, quotes and emphasis."""
+    if not _LATEX_SPECIAL.search(value):  # plain text: nothing to decode (the usual case)
+        return Text(" ".join(value.split())) if value.strip() else Text()
     try:
         text = Text.from_latex(value)
     except Exception:  # a field pybtex's LaTeX parser cannot read: keep it as plain text
@@ -242,6 +247,8 @@ def _rstrip(text: Text) -> Text:
 
 def plain(value: str) -> str:
     """Plain Unicode text of a LaTeX field value."""
+    if not _LATEX_SPECIAL.search(value):
+        return " ".join(value.split())
     return str(latex_text(value))
 
 
@@ -373,8 +380,13 @@ class EvidenceSorting(BaseSortingStyle):
     def sorting_key(self, entry: Entry) -> tuple[str, int, str]:
         """The sort key of one entry."""
         who = re.sub(r"^the\s+", "", short_who(entry).casefold())
-        title = re.sub(r"^(the|a|an)\s+", "", plain(entry.fields.get("title", "")).casefold())
+        rough = re.sub(r"\\[A-Za-z]+|[{}\\]", "", entry.fields.get("title", ""))  # enough to sort
+        title = re.sub(r"^(the|a|an)\s+", "", rough.casefold())
         return (who, sort_date(entry)[0], title)
+
+
+#: Attribute of a pybtex ``Entry`` holding its formatted text (set by :func:`.bibdata.load`).
+MEMO = "_evidence_formatted"
 
 
 class EvidenceStyle(BaseStyle):
@@ -385,8 +397,16 @@ class EvidenceStyle(BaseStyle):
     default_sorting_style = EvidenceSorting
 
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
-        """Format one entry (never raises for missing fields or unknown types)."""
-        return FormattedEntry(entry.key, self.format_text(entry), label)
+        """Format one entry (never raises for missing fields or unknown types).
+
+        The text is formatted once per parse of the .bib file: :func:`.bibdata.load` stores
+        it on the entry (``MEMO``), so sphinxcontrib-bibtex's per-build formatting of every
+        bibliography and footnote reuses it.
+        """
+        text = getattr(entry, MEMO, None)
+        if not isinstance(text, Text):
+            text = self.format_text(entry)
+        return FormattedEntry(entry.key, text, label)
 
     def format_text(self, entry: Entry) -> Text:
         """The formatted reference of ``entry`` as pybtex rich text."""
