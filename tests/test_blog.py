@@ -255,3 +255,15 @@ def test_parallel_build_gives_the_same_pages(tmp_path: Path) -> None:
     assert two.returncode == 0, two.stderr
     assert "not safe" not in two.stderr
     assert page_bodies(tmp_path / "serial") == page_bodies(tmp_path / "parallel")
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_postlist_of_a_tag_no_post_has_warns(app: SphinxTestApp) -> None:
+    page = Path(app.srcdir) / "blog" / "tags" / "typo.md"
+    page.write_text("---\norphan: true\n---\n# Typo\n\n```{postlist}\n:tag: SPT\n```\n")
+    app.build()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    assert f"{page}:6: WARNING: postlist: no post has the tag 'SPT' [evidence.post_meta]" in (
+        warnings
+    )
+    assert _text(_article(app, "blog/tags/typo.html").select_one("p")) == "No posts yet."

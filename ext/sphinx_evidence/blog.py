@@ -291,6 +291,12 @@ class ResolvePostLists(SphinxPostTransform):
             if node["limit"]:
                 posts = posts[: node["limit"]]
             if not posts:
+                if node["tag"]:
+                    warn(
+                        Warn.post_meta,
+                        f"postlist: no post has the tag {node['tag']!r}",
+                        location=node,
+                    )
                 para = nodes.paragraph("", "No posts yet.", classes=["evidence-postlist"])
                 node.replace_self(para)
                 continue

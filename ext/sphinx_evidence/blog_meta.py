@@ -51,7 +51,7 @@ class BlogConfig:
     )
     tags_path: str = field(
         default="blog/tags",
-        metadata={"help": "Folder of tag archive pages; a tag ``STP`` links to ``<folder>/stp``."},
+        metadata={"help": "Folder of tag archive pages: a tag STP links to <folder>/stp."},
     )
 
     def __post_init__(self) -> None:
