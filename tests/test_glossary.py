@@ -111,7 +111,10 @@ def test_explicit_term_counts_as_first_mention(app: SphinxTestApp) -> None:
     assert _term_links(soup) == [
         ("PCN", "glossary.html#term-PCN"),
         ("ics", "glossary.html#term-ICS"),
+        ("STP", "glossary.html#term-STP"),  # in a heading: linked, not a first mention
+        ("ICP", "glossary.html#term-ICP"),  # in a footnote
     ]
+    # outside body prose a reference gets no <abbr>
     assert [a["title"] for a in _body(soup).select("a.evidence-term abbr")] == [
         "Primary Care Network"
     ]
@@ -127,7 +130,9 @@ def test_page_opt_out_and_glossary_page(app: SphinxTestApp) -> None:
     app.build()
     assert _term_links(_soup(app, "quiet.html")) == []
     glossary = _soup(app, "glossary.html")
-    assert not _body(glossary).select("a.evidence-term")
+    assert not _body(glossary).select("a.evidence-autolink")
+    # an explicit {term} in a definition is still resolved (and previewed)
+    assert [a.get_text() for a in _body(glossary).select("dd a.evidence-term")] == ["ICS"]
     assert ":autolink:" not in _body(glossary).get_text()
 
 
@@ -146,8 +151,9 @@ def test_backlinks_in_toctree_order(app: SphinxTestApp) -> None:
         first_name = ""
     assert used_on["ICS"] == ["plans.html", "networks.html", "edges.html"]
     assert used_on["PCN"] == ["networks.html", "edges.html"]
-    assert used_on["ICP"] == []  # :autolink: no, and no {term}
-    assert used_on["STP"] == ["plans.html", "edges.html"]  # quiet.md opted out
+    assert used_on["ICP"] == ["networks.html"]  # :autolink: no; one {term} in a footnote
+    # quiet.md opted out; networks.md has a {term} in a heading
+    assert used_on["STP"] == ["plans.html", "networks.html", "edges.html"]
 
 
 @pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
@@ -179,7 +185,7 @@ def test_previews_are_embedded_and_described(app: SphinxTestApp) -> None:
 def test_project_switch_keeps_explicit_terms(app: SphinxTestApp) -> None:
     app.build()
     assert _term_links(_soup(app, "plans.html")) == []
-    assert [t for t, _ in _term_links(_soup(app, "networks.html"))] == ["PCN", "ics"]
+    assert [t for t, _ in _term_links(_soup(app, "networks.html"))] == ["PCN", "ics", "STP", "ICP"]
 
 
 @pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
@@ -187,7 +193,8 @@ def test_terms_used_for_pdf(app: SphinxTestApp) -> None:
     app.build()
     names = [entry.names[0] for entry in terms_used(app.env, "plans")]
     assert names == ["ICS", "Place", "STP"]
-    entry = terms_used(app.env, "networks")[0]
+    assert [e.names[0] for e in terms_used(app.env, "networks")] == ["ICP", "ICS", "PCN", "STP"]
+    entry = terms_used(app.env, "networks")[1]
     assert (entry.docname, entry.anchor, entry.cite_keys) == (
         "glossary",
         "term-ICS",
@@ -251,3 +258,13 @@ def test_bad_config_is_a_clear_error(make_app: Any, rootdir: Path, tmp_path: Pat
     shutil.copytree(rootdir / "test-glossary", srcdir)
     with pytest.raises(ConfigError, match="common_words"):
         make_app("html", srcdir=srcdir, confoverrides={"evidence_glossary_common_words": [1, 2]})
+
+
+@pytest.mark.sphinx("html", testroot="glossary-rst", freshenv=True)
+def test_restructuredtext_glossary_and_opt_outs(app: SphinxTestApp) -> None:
+    app.build()
+    assert _term_links(_soup(app, "index.html")) == [("ICS", "glossary.html#term-ICS")]
+    assert _term_links(_soup(app, "page.html")) == []  # :autolink: false in the docinfo
+    glossary = _body(_soup(app, "glossary.html")).get_text()
+    assert ":autolink:" not in glossary and "autolink" not in glossary
+    assert "evidence." not in strip_colors(app.warning.getvalue())

@@ -38,8 +38,11 @@ from .glossary import (
     source_label,
 )
 from .glossary_data import DOMAIN, Entry, GlossaryDomain
-from .glossary_match import is_abbreviation, plurals, prose_items
+from .glossary_match import is_abbreviation, is_explicit_term, plurals, prose_items
 from .messages import Warn, warn
+
+#: Builders whose pages get hover/focus previews (not epub, not the PDF builder).
+PREVIEW_BUILDERS = ("html", "dirhtml", "singlehtml")
 
 
 class term_link(nodes.reference):
@@ -76,6 +79,7 @@ class GlossaryLinks(SphinxPostTransform):
         self.cfg = cfg
         self.fromdoc = self.env.current_document.docname
         self.html = self.builder.format == "html"
+        self.previews = cfg.previews and self.builder.name in PREVIEW_BUILDERS
         self.by_key = domain.entries_by_key()
         self.used: dict[str, Entry] = {}
         matcher = matcher_for(domain, cfg)
@@ -116,7 +120,11 @@ class GlossaryLinks(SphinxPostTransform):
                 ]
         if cfg.backlinks:
             self.add_backlinks()
-        if self.html and cfg.previews and self.used:
+        # {term} references the walk skips (headings, footnotes, glossary definitions)
+        for xref in list(self.document.findall(is_explicit_term)):
+            assert isinstance(xref, addnodes.pending_xref)
+            self.resolve(xref, None)
+        if self.previews and self.used:
             self.add_previews()
 
     # -- links ---------------------------------------------------------------------------
@@ -129,7 +137,7 @@ class GlossaryLinks(SphinxPostTransform):
             ref["refuri"] = uri[uri.index("#", 1) :]
         if self.html:
             new = term_link("", "", *ref.children, **ref.attributes)
-            if self.cfg.previews:
+            if self.previews:
                 new["preview"] = preview_id(entry)
             ref = new
         ref["classes"].append("evidence-term")
@@ -138,8 +146,12 @@ class GlossaryLinks(SphinxPostTransform):
         self.used.setdefault(entry.key, entry)
         return ref
 
-    def resolve(self, node: addnodes.pending_xref, first: set[str]) -> None:
-        """Resolve a ``{term}`` reference (or report it and keep its text)."""
+    def resolve(self, node: addnodes.pending_xref, first: set[str] | None) -> None:
+        """Resolve a ``{term}`` reference (or report it and keep its text).
+
+        ``first``: the entries already mentioned on the page (None: outside body prose,
+        where a reference is linked but is no first mention and gets no ``<abbr>``).
+        """
         target = node.get("reftarget", "")
         key = self.lookup(target)
         contnode = node[0] if node.children else nodes.inline(target, target)
@@ -150,7 +162,8 @@ class GlossaryLinks(SphinxPostTransform):
         entry = self.by_key[key]
         text = contnode.astext()
         if (
-            key not in first
+            first is not None
+            and key not in first
             and entry.expansion
             and entry.abbreviation
             and (text == entry.abbreviation or text in plurals(entry.abbreviation))
@@ -160,7 +173,8 @@ class GlossaryLinks(SphinxPostTransform):
             wrapper.children = []
             wrapper += nodes.abbreviation(text, text, explanation=entry.expansion)
             contnode = wrapper
-        first.add(key)
+        if first is not None:
+            first.add(key)
         node.replace_self(self.link(entry, contnode, auto=False))
 
     # -- backlinks -----------------------------------------------------------------------

@@ -133,11 +133,7 @@ def prose_text(doctree: nodes.Node) -> str:
 
 def explicit_targets(doctree: nodes.Node) -> list[str]:
     """The targets of every ``{term}`` reference in a doctree, in document order."""
-    return [
-        node["reftarget"]
-        for _doc, node in prose_items(doctree)
-        if isinstance(node, addnodes.pending_xref)
-    ]
+    return [node["reftarget"] for node in doctree.findall(is_explicit_term)]  # type: ignore[index]
 
 
 _ABBREV_WORD = re.compile(r"\w[^\W\d_]*?[A-Z]")

@@ -1,0 +1,3 @@
+extensions = ["sphinx_evidence"]
+bibtex_bibfiles = ["refs.bib"]
+exclude_patterns = ["_build"]
