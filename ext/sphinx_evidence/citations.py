@@ -338,6 +338,15 @@ def cited_on_paragraph(
     return para
 
 
+def _bibliography_item(node: nodes.Node) -> bool:
+    """An entry placed by sphinxcontrib-bibtex's bibliography transform."""
+    return (
+        isinstance(node, (nodes.citation, nodes.list_item))
+        and bool(node.get("ids"))
+        and "docname" in node.attributes
+    )
+
+
 class BibliographyExtras(SphinxPostTransform):
     """Badges and "Cited on" links in each ``{bibliography}``; its downloads in HTML."""
 
@@ -349,12 +358,13 @@ class BibliographyExtras(SphinxPostTransform):
         if cache is None:
             return
         stock = cast("BibtexDomain", self.env.get_domain("cite"))
+        if not any(True for _ in self.document.findall(_bibliography_item)):
+            return
         by_id = {c.citation_id: c for c in stock.citations}
         levels = access_config(self.config).parsed
         lists: dict[nodes.Element, list[Entry]] = {}
-        for node in list(self.document.findall(nodes.Element)):
-            if not isinstance(node, (nodes.citation, nodes.list_item)) or not node.get("ids"):
-                continue
+        for found in list(self.document.findall(_bibliography_item)):
+            node = cast("nodes.Element", found)
             citation = by_id.get(node["ids"][0])
             if citation is None or citation.bibliography_key.docname != node.get("docname"):
                 continue
