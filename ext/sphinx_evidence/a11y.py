@@ -8,6 +8,9 @@ axe-core (WCAG 2.2 A/AA) finds these on a plain furo + sphinx-design site:
 * ``color-contrast``: sphinx-design's success, info, warning (and, in dark mode, most other)
   colours fail AA as badge backgrounds or as outline text. ``static/a11y.css`` gives
   sphinx-design a palette that passes 4.5:1 in furo's light and dark modes.
+* ``scrollable-region-focusable`` (2.1.1): a code block too wide for a phone screen
+  scrolls sideways but cannot be reached from the keyboard. Our ``literal_block``
+  visitor gives each highlighted ``<pre>`` ``tabindex="0"``.
 * ``target-size`` (2.5.8): furo's "On this page" links are 14px tall and closely packed;
   the stylesheet makes each at least 24px tall.
 
@@ -55,6 +58,25 @@ def depart_title(self: HTML5Translator, node: nodes.title) -> None:
     type(self).depart_title(self, node)
 
 
+def visit_literal_block(self: HTML5Translator, node: nodes.literal_block) -> None:
+    """A highlighted code block as usual, with its ``<pre>`` reachable by keyboard."""
+    written = len(self.body)
+    try:
+        type(self).visit_literal_block(self, node)
+    finally:  # the translator raises SkipNode once the block is written
+        for index in range(written, len(self.body)):
+            chunk = self.body[index]
+            if 'class="highlight"><pre>' in chunk:
+                self.body[index] = chunk.replace(
+                    'class="highlight"><pre>', 'class="highlight"><pre tabindex="0">', 1
+                )
+                break
+
+
+def depart_literal_block(self: HTML5Translator, node: nodes.literal_block) -> None:
+    type(self).depart_literal_block(self, node)
+
+
 def _add_css(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -65,6 +87,9 @@ def _add_css(app: Sphinx) -> None:
 
 
 def setup_a11y(app: Sphinx) -> None:
-    """Register the caption visitor (HTML only) and the contrast stylesheet."""
+    """Register the caption and code-block visitors (HTML only) and the stylesheet."""
     app.add_node(nodes.title, override=True, html=(visit_title, depart_title))
+    app.add_node(
+        nodes.literal_block, override=True, html=(visit_literal_block, depart_literal_block)
+    )
     app.connect("builder-inited", _add_css)

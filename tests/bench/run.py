@@ -372,7 +372,7 @@ def markdown(report: Report) -> str:
         lines.append(
             f"| {b.corpus} | {b.stack} | {b.kind} | {_fmt(b.seconds)} | {_fmt(b.cpu_seconds)} | "
             f"{_fmt(b.peak_mb, 0)} | {b.warnings} | {b.pages} | "
-            f"{b.term_links} | {b.note} |"
+            f"{b.term_links} | {b.note.replace('|', '/')} |"
         )
     lines += [
         "",
