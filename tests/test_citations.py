@@ -382,3 +382,19 @@ def test_stock_formatting_reuses_the_cached_text() -> None:
     style = EvidenceStyle()
     entry = cache.data.entries["kastenholz"]
     assert style.format_entry("x", entry).text is cache.formatted["kastenholz"]
+
+
+@pytest.mark.sphinx("text", testroot="citations-lists")
+def test_reading_list_options_filter_sort_group(app: SphinxTestApp, file_regression: Any) -> None:
+    app.build()
+    assert _warnings(app) == [
+        "index.md:43: WARNING: reading list: :sort: 'popularity' is not one of listed, date,"
+        " title; listed order [evidence.reading_list]",
+        "index.md:43: WARNING: reading list: :group: 'not a field!' is not a field name;"
+        " not grouped [evidence.reading_list]",
+        "index.md:53: WARNING: reading list: the :filter: 'type ==' is not an expression;"
+        " ignored [evidence.reading_list]",
+        "index.md:49: WARNING: reading list selects no entries [evidence.reading_list]",
+    ]
+    text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
+    file_regression.check(text, extension=".txt")

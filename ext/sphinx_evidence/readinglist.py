@@ -59,17 +59,6 @@ class reading_list(nodes.General, nodes.Element):
     """Placeholder for a reading list, replaced by :class:`ReadingListTransform`."""
 
 
-def _sort(value: str) -> str:
-    return directives.choice(value.strip().lower(), SORTS)
-
-
-def _group(value: str) -> str:
-    value = value.strip().lower()
-    if not re.match(r"^[a-z][a-z0-9_-]*$", value):
-        raise ValueError(f"{value!r} is not a field name")
-    return value
-
-
 class ReadingListDirective(SphinxDirective):
     """Record a reading list and leave a placeholder for it."""
 
@@ -77,8 +66,8 @@ class ReadingListDirective(SphinxDirective):
     option_spec = {
         "keywords": directives.unchanged_required,
         "filter": directives.unchanged_required,
-        "sort": _sort,
-        "group": _group,
+        "sort": directives.unchanged,
+        "group": directives.unchanged,
     }
 
     def _line_of(self, offset: int) -> int:
@@ -126,6 +115,22 @@ class ReadingListDirective(SphinxDirective):
         if cache is not None:
             for path in cache.keys_by_file:
                 self.env.note_dependency(path)
+        sort = self.options.get("sort", "listed").strip().lower() or "listed"
+        if sort not in SORTS:
+            warn(
+                Warn.reading_list,
+                f"reading list: :sort: {sort!r} is not one of {', '.join(SORTS)}; listed order",
+                location=self.get_location(),
+            )
+            sort = "listed"
+        group = self.options.get("group", "").strip().lower()
+        if group and not re.match(r"^[a-z][a-z0-9_-]*$", group):
+            warn(
+                Warn.reading_list,
+                f"reading list: :group: {group!r} is not a field name; not grouped",
+                location=self.get_location(),
+            )
+            group = ""
         serial = self.env.new_serialno("evidence-reading-list") + 1
         list_id = f"reading-list-{serial}"
         spec = ListSpec(
@@ -133,8 +138,8 @@ class ReadingListDirective(SphinxDirective):
             keywords=words,
             filter=filter_src,
             keys=tuple(spec_keys),
-            sort=self.options.get("sort", "listed"),
-            group=self.options.get("group", ""),
+            sort=sort,
+            group=group,
         )
         domain.lists[(self.env.docname, list_id)] = spec
         node = reading_list("", docname=self.env.docname, list_id=list_id)
@@ -215,7 +220,10 @@ def groups(
         return (("", tuple(keys)),)
     found: dict[str, list[str]] = {}
     for key in keys:
-        for label in group_label(cache.data.entries[key], spec.group, access_labels):
+        labels = group_label(cache.data.entries[key], spec.group, access_labels)
+        if spec.group == "keywords" and spec.keywords:  # only the keywords the list asks for
+            labels = [label for label in labels if label in spec.keywords] or ["Other"]
+        for label in labels:
             found.setdefault(label, []).append(key)
     order = list(found)
     if spec.group == "access":
