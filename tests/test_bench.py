@@ -12,6 +12,7 @@ from tests.bench import run as bench
 from tests.bench.corpus import CorpusSpec, edit_one_page, generate
 
 TINY = CorpusSpec(pages=6, entries=30, terms=8, pages_per_part=4)
+SMALLER = CorpusSpec(pages=3, entries=12, terms=4)
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -62,17 +63,17 @@ def test_edit_one_page_appends_a_citation(tmp_path: Path) -> None:
 
 
 def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
-    report = bench.run([TINY], tmp_path, pdf=False, record=tmp_path / "record.md.inc")
+    report = bench.run([TINY, SMALLER], tmp_path, pdf=False, record=tmp_path / "record.md.inc")
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert set(data) == {"started", "machine", "features", "notes", "builds", "ratios"}
     assert {"python", "cpu", "cores", "commit", "versions"} <= set(data["machine"])
-    kinds = [(b["stack"], b["kind"]) for b in data["builds"]]
+    kinds = [(b["corpus"], b["stack"], b["kind"]) for b in data["builds"]]
+    full = [("stock", "full"), ("ours", "full"), ("ours, autolink off", "full")]
+    incremental = [("stock", "incremental"), ("ours", "incremental")]
+    # the one-page edit is measured on the first corpus only
     assert kinds == [
-        ("stock", "full"),
-        ("ours", "full"),
-        ("ours, autolink off", "full"),
-        ("stock", "incremental"),
-        ("ours", "incremental"),
+        *[(TINY.label, *k) for k in full + incremental],
+        *[(SMALLER.label, *k) for k in full],
     ]
     for build in data["builds"]:
         assert set(build) == {
@@ -103,11 +104,14 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert noauto["returncode"] == 0, noauto["note"]
     # BENCH_AUTOLINK reaches the corpus's conf.py: auto-linking adds links when on
     assert ours["term_links"] > noauto["term_links"] > 0
-    assert [r["what"] for r in data["ratios"]] == [
+    full_ratios = [
         "full build, ours / stock",
         "full build, ours without auto-linking / stock",
         "full build, auto-linking on / off",
-        "one-page edit, ours / stock",
+    ]
+    assert [(r["corpus"], r["what"]) for r in data["ratios"]] == [
+        *[(TINY.label, what) for what in [*full_ratios, "one-page edit, ours / stock"]],
+        *[(SMALLER.label, what) for what in full_ratios],
     ]
     for ratio in data["ratios"]:
         assert set(ratio) == {"corpus", "what", "ratio", "cpu_ratio"}
@@ -116,5 +120,6 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert text == (tmp_path / "record.md.inc").read_text(encoding="utf-8")
     assert "| corpus | stack | build | time (s) |" in text
-    assert text.count(f"| {TINY.label} |") == len(data["builds"]) + len(data["ratios"])
+    assert text.count(f"| {TINY.label} |") == 5 + 4
+    assert text.count(f"| {SMALLER.label} |") == 3 + 3
     assert report.builds[0].ok
