@@ -105,7 +105,7 @@ def test_post_header(app: SphinxTestApp) -> None:
     assert lines == [
         "By Ann Author and Bob Writer , November 2019",
         "Tags: STP",
-        "First published on the Example blog at https://example.org/first .",
+        "First published on the Example blog : https://example.org/first .",
     ]
     tag = header.select_one(".evidence-post-tags a")
     assert tag is not None and tag["href"] == "tags/stp.html"
@@ -178,7 +178,7 @@ def test_other_builders(tmp_path: Path, builder: str) -> None:
     if builder == "text":
         first = (tmp_path / "text" / "blog" / "first.txt").read_text(encoding="utf-8")
         assert "By **Ann Author and Bob Writer**, November 2019" in first
-        assert "First published on the *Example blog* at https://example.org/first." in first
+        assert "First published on the *Example blog*: https://example.org/first." in first
         index = (tmp_path / "text" / "blog" / "index.txt").read_text(encoding="utf-8")
         assert index.index("Second post") < index.index("First post") < index.index("Third post")
     if builder == "latex":

@@ -161,7 +161,7 @@ def _original(post: Post) -> nodes.paragraph:
     if post.publication:
         para += nodes.Text("on the ")
         para += nodes.emphasis(post.publication, post.publication)
-        para += nodes.Text(" at ")
+        para += nodes.Text(": ")
     else:
         para += nodes.Text("at ")
     para += nodes.reference(post.original, post.original, refuri=post.original)
