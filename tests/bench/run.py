@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -208,15 +209,20 @@ def run_build(
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
         deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    proc.kill()
+                    pid, status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.05)
+        except BaseException:  # interrupted: do not leave the build running
+            proc.kill()
+            proc.wait()
+            raise
         seconds = time.perf_counter() - start
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
@@ -480,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"also write the Markdown table to {RECORD_PATH.relative_to(REPO)}",
     )
     args = parser.parse_args(argv)
+    # ``kill`` ends the run as Ctrl-C does: the running build is stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     try:
         specs = [CorpusSpec.parse(text) for text in sizes]
