@@ -344,6 +344,11 @@ def setup_glossary(app: Sphinx) -> None:
     app.add_domain(GlossaryDomain)
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("doctree-read", lambda app, doctree: collect(app.env, app.env.docname, doctree))
+    # late, so that text other features add while reading is seen as the page's prose
+    app.connect(
+        "doctree-read",
+        lambda app, doctree: collect(app.env, app.env.docname, doctree),
+        priority=900,
+    )
     app.connect("env-updated", env_updated)
     setup_links(app)

@@ -87,6 +87,7 @@ class GlossaryLinks(SphinxPostTransform):
         glossary_docs = domain.glossary_docs()
         optout = domain.data["optout"]
         seen: dict[str | None, set[str]] = {}
+        allowed: dict[str | None, set[str]] = {}
         for doc, node in list(prose_items(self.document, self.fromdoc)):
             first = seen.setdefault(doc, set())
             if isinstance(node, addnodes.pending_xref):
@@ -94,12 +95,15 @@ class GlossaryLinks(SphinxPostTransform):
                 continue
             if not cfg.autolink or doc in glossary_docs or optout.get(doc or ""):
                 continue
+            if doc not in allowed:
+                # only entries the read-time scan found, so links == backlinks == terms_used
+                allowed[doc] = set(domain.mentions(doc or ""))
             assert isinstance(node, nodes.Text)
             text = str(node)
             pieces: list[nodes.Node] = []
             pos = 0
             for found in matcher.finditer(text):
-                if found.key in first or found.key not in self.by_key:
+                if found.key in first or found.key not in allowed[doc]:
                     continue
                 first.add(found.key)
                 entry = self.by_key[found.key]
