@@ -157,5 +157,8 @@ def test_other_builders(tmp_path: Path) -> None:
     assert "#term-STP" in hrefs
     for href in hrefs:
         assert soup.find(id=href[1:]) is not None, href
-    # first mention restarts on each page of the single page
-    assert [a.get_text() for a in soup.select("a.evidence-term")].count("STP") == 2
+    # first mention restarts on each page of the single page: plans, edges (auto) and
+    # the {term} in a heading of networks
+    auto = [a.get_text() for a in soup.select("a.evidence-autolink")]
+    assert auto.count("STP") == 2
+    assert [a.get_text() for a in soup.select("a.evidence-term")].count("STP") == 3
