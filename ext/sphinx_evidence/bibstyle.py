@@ -351,6 +351,16 @@ def short_who(entry: Entry) -> str:
     return " ".join(words[:4]) + ("..." if len(words) > 4 else "")
 
 
+def _shorten(who: str, limit: int = 36) -> str:
+    """At most ``limit`` characters, cut at a word ("NHS England and NHS Improvement...")."""
+    if len(who) <= limit:
+        return who
+    cut = who[:limit].rsplit(" ", 1)[0]
+    for joiner in (" and", " of", " for", " the", ","):
+        cut = cut.removesuffix(joiner)
+    return cut + "\u2026"
+
+
 class EvidenceLabels(BaseLabelStyle):
     """Author-year labels (``Reed et al. 2019``, ``The King's Fund n.d.``), as cited in text;
     labels that would repeat get ``a``, ``b``... after the year."""
@@ -361,7 +371,7 @@ class EvidenceLabels(BaseLabelStyle):
         bases = []
         for entry in entries:
             year = entry_date(entry)[0]
-            bases.append(f"{short_who(entry)} {year if year else 'n.d.'}")
+            bases.append(f"{_shorten(short_who(entry))} {year if year else 'n.d.'}")
         counts: dict[str, int] = {}
         for base in bases:
             counts[base] = counts.get(base, 0) + 1
