@@ -137,7 +137,7 @@ def test_css_only_in_html(app: SphinxTestApp) -> None:
     assert "_static/blog.css" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+@pytest.mark.sphinx("html", testroot="blog", srcdir="blog-bad-meta", freshenv=True)
 def test_bad_front_matter_warns_with_file_and_line_and_the_build_goes_on(
     app: SphinxTestApp,
 ) -> None:
@@ -257,7 +257,7 @@ def test_parallel_build_gives_the_same_pages(tmp_path: Path) -> None:
     assert page_bodies(tmp_path / "serial") == page_bodies(tmp_path / "parallel")
 
 
-@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+@pytest.mark.sphinx("html", testroot="blog", srcdir="blog-tag-typo", freshenv=True)
 def test_postlist_of_a_tag_no_post_has_warns(app: SphinxTestApp) -> None:
     page = Path(app.srcdir) / "blog" / "tags" / "typo.md"
     page.write_text("---\norphan: true\n---\n# Typo\n\n```{postlist}\n:tag: SPT\n```\n")
@@ -267,3 +267,53 @@ def test_postlist_of_a_tag_no_post_has_warns(app: SphinxTestApp) -> None:
         warnings
     )
     assert _text(_article(app, "blog/tags/typo.html").select_one("p")) == "No posts yet."
+
+
+# -- Atom feed -------------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="blog",
+    srcdir="blog-feed",
+    freshenv=True,
+    confoverrides={"html_baseurl": "https://example.org/hub/"},
+)
+def test_atom_feed(app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    app.build()
+    feed = ET.parse(Path(app.outdir) / "blog" / "atom.xml").getroot()
+    assert feed.findtext(f"{ATOM}id") == "https://example.org/hub/blog/atom.xml"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Second post",
+        "First post",
+        "Third post",
+    ]
+    second, first, third = entries
+    assert second.findtext(f"{ATOM}id") == "https://example.org/hub/blog/second.html"
+    assert second.findtext(f"{ATOM}published") == "2021-03-04T00:00:00+00:00"
+    # known only to the month or not at all: no invented day
+    assert first.find(f"{ATOM}published") is None
+    assert third.find(f"{ATOM}published") is None
+    assert first.findtext(f"{ATOM}summary") == "The first post. (First published November 2019.)"
+    assert first.findtext(f"{ATOM}updated") == "2023-11-14T22:13:20+00:00"
+    assert [a.findtext(f"{ATOM}name") for a in first.iter(f"{ATOM}author")] == [
+        "Ann Author",
+        "Bob Writer",
+    ]
+    assert [c.get("term") for c in second.iter(f"{ATOM}category")] == ["STP", "evidence"]
+    head = (Path(app.outdir) / "blog" / "first.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in head
+    assert 'href="https://example.org/hub/blog/atom.xml"' in head
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_no_feed_without_a_base_url(app: SphinxTestApp) -> None:
+    app.build()
+    assert not (Path(app.outdir) / "blog" / "atom.xml").exists()
+    assert "application/atom+xml" not in (Path(app.outdir) / "blog" / "first.html").read_text()

@@ -43,6 +43,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import config as cfg
+from .blog_feed import feed_link, feed_path, write_feed
 from .blog_meta import BlogConfig, Post, format_date, parse_post, slug
 from .docs_tables import setup_docs_tables
 from .messages import Warn, warn
@@ -329,6 +330,24 @@ def _env_get_outdated(
     ]
 
 
+def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    conf = _config(app.config)
+    written = write_feed(app, _domain(app.env), conf.path, conf.feed_length) if conf.feed else None
+    stale = Path(app.builder.outdir) / feed_path(conf.path)
+    if written is None and stale.is_file():  # left by an earlier build with a feed
+        stale.unlink()
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    conf = _config(app.config)
+    if conf.feed and _domain(app.env).posts:
+        feed_link(app, pagename, context, conf.path)
+
+
 def _config_inited(app: Sphinx, config: Config) -> None:
     _config(config)  # raises ConfigError when unusable
 
@@ -363,3 +382,5 @@ def setup_blog(app: Sphinx) -> None:
     app.connect("env-updated", _env_updated)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("builder-inited", _add_assets)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)

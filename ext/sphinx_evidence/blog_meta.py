@@ -54,7 +54,20 @@ class BlogConfig:
         metadata={"help": "Folder of tag archive pages: a tag STP links to <folder>/stp."},
     )
 
+    feed: bool = field(
+        default=True,
+        metadata={
+            "help": "HTML: write an Atom feed <path>/atom.xml (only when html_baseurl is set)."
+        },
+    )
+    feed_length: int = field(
+        default=20,
+        metadata={"help": "How many of the newest posts the feed holds (0: all)."},
+    )
+
     def __post_init__(self) -> None:
+        if isinstance(self.feed_length, bool) or self.feed_length < 0:
+            raise ValueError(f"feed_length must be a whole number >= 0, not {self.feed_length!r}")
         object.__setattr__(self, "path", _folder(self.path))
         object.__setattr__(self, "tags_path", _folder(self.tags_path))
 
