@@ -398,3 +398,50 @@ def test_reading_list_options_filter_sort_group(app: SphinxTestApp, file_regress
     ]
     text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
     file_regression.check(text, extension=".txt")
+
+
+def test_worse_bib_files_are_warnings_with_lines_not_crashes(tmp_path: Path) -> None:
+    from sphinx_evidence.bibdata import load
+
+    worse = tmp_path / "worse.bib"
+    worse.write_text(
+        "@misc{m1,\n  title = {Undefined macro},\n  month = foo,\n}\n\n"
+        "@misc{,\n  title = {No key},\n}\n\n"
+        "@misc{m2,\n  title = {Bad name},\n  author = {Smith, J, Jr, extra, more},\n}\n\n"
+        "@misc{m3,\n  title = {Unbalanced {brace},\n}\n",
+        encoding="utf-8",
+    )
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes(b"@misc{latin, title = {Caf\xe9}}\n")
+    cache = load([worse, latin], "utf-8", ["free"])
+    found = [(Path(p.path).name, p.line, p.kind.value, p.message) for p in cache.problems]
+    assert found == [
+        (
+            "latin.bib",
+            1,
+            "bib_syntax",
+            "cannot be read as utf-8: 'utf-8' codec can't decode byte 0xe9 in position 25:"
+            " invalid continuation byte",
+        ),
+        ("worse.bib", 3, "bib_syntax", "malformed entry: undefined string in line 3: foo"),
+        (
+            "worse.bib",
+            6,
+            "bib_syntax",
+            "malformed entry: syntax error in line 6: entry key expected",
+        ),
+        (
+            "worse.bib",
+            12,
+            "bib_syntax",
+            "malformed entry: Too many commas in 'Smith, J, Jr, extra, more'",
+        ),
+        ("worse.bib", 15, "bib_missing_field", 'missing field title in entry "m3"'),
+        (
+            "worse.bib",
+            17,
+            "bib_syntax",
+            "malformed entry: syntax error in line 17: premature end of file",
+        ),
+    ]
+    assert list(cache.data.entries) == ["m1", "m2", "m3"]

@@ -103,13 +103,18 @@ def load(
             problems.append(Problem(Warn.bib_syntax, "bibliography file not found", name, 1))
             keys_by_file[name] = ()
             continue
-        text = path.read_text(encoding=encoding)
+        try:
+            text = path.read_text(encoding=encoding)
+        except (UnicodeDecodeError, OSError) as unreadable:
+            problems.append(
+                Problem(Warn.bib_syntax, f"cannot be read as {encoding}: {unreadable}", name, 1)
+            )
+            keys_by_file[name] = ()
+            continue
         before = set(parser.data.entries.keys())
-        for kind, key, line in scan(text):
+        for _kind, key, line in scan(text):
             if not key:
-                problems.append(
-                    Problem(Warn.bib_syntax, f"@{kind} entry without a key", name, line)
-                )
+                continue  # pybtex reports it, with its line
             elif key.lower() in {k.lower() for k in where}:
                 first = where[next(k for k in where if k.lower() == key.lower())]
                 problems.append(
@@ -131,8 +136,11 @@ def load(
         for err in errors:
             if "repeated bibliography entry" in str(err):
                 continue  # reported above, with its line
-            line = getattr(err, "lineno", None) or 1
+            line = getattr(err, "lineno", None) or _line_of(text, str(err))
             problems.append(Problem(Warn.bib_syntax, f"malformed entry: {err}", name, line))
+        for key in [k for k in parser.data.entries if k not in before and k not in where]:
+            if re.match(r"^unnamed-\d+$", key):  # pybtex's stand-in for an entry with no key
+                del parser.data.entries[key]
         keys_by_file[name] = tuple(k for k in parser.data.entries if k not in before)
     data = parser.data
     levels = set(access_levels)
@@ -153,6 +161,15 @@ def load(
         problems=tuple(problems),
         formatted=formatted,
     )
+
+
+def _line_of(text: str, message: str) -> int:
+    """The line of the first quoted fragment of ``message`` found in ``text`` (else 1)."""
+    for fragment in re.findall(r"'([^']{3,})'", message):
+        at = text.find(fragment)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1
 
 
 def _find(where: dict[str, Where], key: str) -> Where | None:
