@@ -439,9 +439,9 @@ def test_worse_bib_files_are_warnings_with_lines_not_crashes(tmp_path: Path) -> 
         ("worse.bib", 15, "bib_missing_field", 'missing field title in entry "m3"'),
         (
             "worse.bib",
-            17,
+            18,
             "bib_syntax",
-            "malformed entry: syntax error in line 17: premature end of file",
+            "malformed entry: syntax error in line 18: premature end of file",
         ),
     ]
     assert list(cache.data.entries) == ["m1", "m2", "m3"]
