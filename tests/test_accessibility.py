@@ -247,6 +247,12 @@ def test_toctree_caption_has_a_heading_level(app: SphinxTestApp) -> None:
     # A code block that scrolls sideways on a phone can be reached by keyboard.
     code = soup.select_one("div.highlight > pre")
     assert code is not None and code.get("tabindex") == "0"
+    wrapper = soup.select_one("div.table-wrapper")
+    assert wrapper is not None and wrapper.get("tabindex") == "0"
+    assert wrapper.select_one("table") is not None
+    plain = soup.select_one("div.plain-box")
+    assert plain is not None and plain.get("tabindex") is None
+    assert "A plain container" in plain.get_text()
     assert (app.outdir / "_static" / a11y.CSS).is_file()
     assert soup.find("link", href=re.compile(re.escape(a11y.CSS)))
 

@@ -10,7 +10,8 @@ axe-core (WCAG 2.2 A/AA) finds these on a plain furo + sphinx-design site:
   sphinx-design a palette that passes 4.5:1 in furo's light and dark modes.
 * ``scrollable-region-focusable`` (2.1.1): a code block too wide for a phone screen
   scrolls sideways but cannot be reached from the keyboard. Our ``literal_block``
-  visitor gives each highlighted ``<pre>`` ``tabindex="0"``.
+  visitor gives each highlighted ``<pre>`` ``tabindex="0"``; the same goes for the
+  ``table-wrapper`` and ``math-wrapper`` containers furo puts around tables and equations.
 * ``target-size`` (2.5.8): furo's "On this page" links are 14px tall and closely packed;
   the stylesheet makes each at least 24px tall.
 
@@ -73,6 +74,25 @@ def visit_literal_block(self: HTML5Translator, node: nodes.literal_block) -> Non
                 break
 
 
+SCROLLING_WRAPPERS = frozenset({"table-wrapper", "math-wrapper"})
+"""Classes of furo's containers that scroll sideways when their content is too wide."""
+
+
+def visit_container(self: HTML5Translator, node: nodes.container) -> None:
+    """furo's scrolling wrappers reachable by keyboard; any other container as usual."""
+    if SCROLLING_WRAPPERS.isdisjoint(node["classes"]):
+        type(self).visit_container(self, node)
+        return
+    self.body.append(self.starttag(node, "div", CLASS="docutils container", tabindex="0"))
+
+
+def depart_container(self: HTML5Translator, node: nodes.container) -> None:
+    if SCROLLING_WRAPPERS.isdisjoint(node["classes"]):
+        type(self).depart_container(self, node)
+    else:
+        self.body.append("</div>\n")
+
+
 def depart_literal_block(self: HTML5Translator, node: nodes.literal_block) -> None:
     type(self).depart_literal_block(self, node)
 
@@ -87,9 +107,11 @@ def _add_css(app: Sphinx) -> None:
 
 
 def setup_a11y(app: Sphinx) -> None:
-    """Register the caption and code-block visitors (HTML only) and the stylesheet."""
+    """Register the HTML visitors (captions, code blocks, scrolling wrappers) and the
+    stylesheet."""
     app.add_node(nodes.title, override=True, html=(visit_title, depart_title))
     app.add_node(
         nodes.literal_block, override=True, html=(visit_literal_block, depart_literal_block)
     )
+    app.add_node(nodes.container, override=True, html=(visit_container, depart_container))
     app.connect("builder-inited", _add_css)
