@@ -119,7 +119,7 @@ def test_explicit_term_counts_as_first_mention(app: SphinxTestApp) -> None:
         "Primary Care Network"
     ]
     warnings = strip_colors(app.warning.getvalue())
-    assert "networks.md:3: WARNING: term not in glossary: 'widget' [evidence.term_unknown]" in (
+    assert "networks.md:4: WARNING: term not in glossary: 'widget' [evidence.term_unknown]" in (
         warnings
     )
     assert "std.term" not in warnings

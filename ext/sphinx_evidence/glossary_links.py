@@ -160,7 +160,7 @@ class GlossaryLinks(SphinxPostTransform):
         key = self.lookup(target)
         contnode = node[0] if node.children else nodes.inline(target, target)
         if key is None or key not in self.by_key:
-            warn(Warn.term_unknown, f"term not in glossary: {target!r}", location=node)
+            warn(Warn.term_unknown, f"term not in glossary: {target!r}", location=_where(node))
             node.replace_self(contnode.deepcopy())
             return
         entry = self.by_key[key]
@@ -275,6 +275,26 @@ class GlossaryLinks(SphinxPostTransform):
         if xref.get("reftype", "p").startswith("t"):
             return "; ".join(f"{author} ({year})" for author, year, _title in labels)
         return "(" + "; ".join(f"{author}, {year}" for author, year, _title in labels) + ")"
+
+
+def _where(node: nodes.Element) -> nodes.Element:
+    """``node``, its line made exact when MyST gave it its paragraph's first line (the
+    line breaks before it in the paragraph are counted)."""
+    para = node.parent
+    while para is not None and not isinstance(para, nodes.TextElement):
+        para = para.parent
+    if para is None or node.line is None or para.line != node.line:
+        return node
+    breaks = 0
+    for text in para.findall(nodes.Text):
+        parent = text.parent
+        while parent is not None and parent is not node:
+            parent = parent.parent
+        if parent is node:
+            node.line += breaks
+            break
+        breaks += str(text).count("\n")
+    return node
 
 
 def _doc_of(node: nodes.Node, default: str) -> str:
