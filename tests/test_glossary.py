@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,12 @@ def test_previews_are_embedded_and_described(app: SphinxTestApp) -> None:
     assert "Partnerships formed in 2016 to plan services NHS England (2016)." in text
     assert "Source: NHS England (2016) Sustainability and transformation partnerships." in text
     assert "second paragraph" not in text
+    # the previews are not indexed as the page's own words ("together": PCN's preview)
+    index = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    together = data["terms"]["togeth"]
+    together = together if isinstance(together, list) else [together]
+    assert [data["docnames"][i] for i in together] == ["glossary"]
     assert (Path(app.outdir) / "_static" / "evidence-glossary.js").exists()
     assert "evidence-glossary.js" in str(soup.head)
 

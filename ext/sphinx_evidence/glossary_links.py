@@ -197,7 +197,7 @@ class GlossaryLinks(SphinxPostTransform):
                 pages = backlinks(self.env, entry)
                 if not pages:
                     continue
-                para = nodes.paragraph("", "", classes=["evidence-term-backlinks"])
+                para = nodes.paragraph("", "", classes=["evidence-term-backlinks", "no-search"])
                 para += nodes.strong(self.cfg.backlinks_label, self.cfg.backlinks_label)
                 for index, page in enumerate(pages):
                     para += nodes.Text(" " if index == 0 else ", ")
@@ -212,7 +212,7 @@ class GlossaryLinks(SphinxPostTransform):
     # -- previews (HTML) -----------------------------------------------------------------
     def add_previews(self) -> None:
         """Embed one hidden preview per linked entry at the end of the page."""
-        box = term_previews()
+        box = term_previews(classes=["no-search"])  # not indexed as this page's words
         for key in sorted(self.used):
             box += self.preview(self.used[key])
         self.document += box
