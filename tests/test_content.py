@@ -355,3 +355,55 @@ def test_the_seed_fixes_and_corrections_are_used() -> None:
     )
     unused = [s for s in CORRECTIONS if normalise(s) not in raw]
     assert not unused, unused
+
+
+# -- blog posts: where and when first published, only as far as the facts file says ----------
+
+POST_KEYS = {
+    "blog/place-based-care": "hopkins2019placebasedcare",
+    "blog/stem-club": "haining_stemclub",
+    "blog/stem-club-north-east": "naughton2018stemclubnortheast",
+    "blog/final-frontier": "brooks2021finalfrontier",
+}
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _facts() -> dict[str, dict[str, str]]:
+    with FACTS.open(encoding="utf-8") as handle:
+        return {row["key"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.mark.parametrize("docname", sorted(POST_KEYS))
+def test_post_says_where_it_was_first_published(docname: str, built_site: Path) -> None:
+    fact = _facts()[POST_KEYS[docname]]
+    soup = BeautifulSoup((built_site / f"{docname}.html").read_text(), "html.parser")
+    link = soup.select_one(".evidence-post-original a")
+    assert link is not None and link["href"] == fact["url"]
+
+
+@pytest.mark.parametrize("docname", sorted(POST_KEYS))
+def test_post_date_is_no_more_precise_than_the_facts(docname: str) -> None:
+    from sphinx_evidence.blog_meta import front_matter, parse_date
+
+    fact = _facts()[POST_KEYS[docname]]
+    data, _, _ = front_matter((Path(__file__).parents[1] / "docs" / f"{docname}.md").read_text())
+    assert data is not None
+    date = parse_date(data["date"]) if "date" in data else None
+    known: tuple[int, ...] = ()
+    if fact["year"]:
+        known = (int(fact["year"]),)
+        if fact["month"]:
+            known += (MONTHS.index(fact["month"]) + 1,)
+    assert (date or ()) == known
+
+
+def test_the_brief_says_who_produced_it_and_when(built_site: Path) -> None:
+    page = built_site / "briefs" / "place-based-systems-of-care.html"
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    fields = {}
+    for dt in soup.select("article dl.field-list dt"):
+        dd = dt.find_next("dd")
+        assert dd is not None
+        fields[" ".join(dt.get_text().split()).rstrip(":")] = " ".join(dd.get_text().split())
+    assert "HEE Knowledge Management team" in fields["Produced by"]
+    assert fields["Date"] == "December 2019"
