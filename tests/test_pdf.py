@@ -198,6 +198,9 @@ def test_pages_keep_their_own_ids_in_the_book(built: Path) -> None:
     assert {"briefs-brief--definitions", "other--definitions"} <= dests
     assert {"briefs-brief--note", "other--note"} <= dests
     assert len([t for t in outline_titles(path) if t == "Definitions"]) == 2
+    # glossary terms link to the glossary inside the book
+    term_links = [link for link in link_annotations(path) if link["contents"] == "ICS"]
+    assert term_links and all(link["dest"] == "glossary--term-ICS" for link in term_links)
 
 
 def test_running_heads_and_page_numbers_are_artifacts(built: Path) -> None:

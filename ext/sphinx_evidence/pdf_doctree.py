@@ -8,7 +8,6 @@ the PDF being written, or into plain text when the target is not in it.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,14 +49,14 @@ def _unwrap(ref: nodes.Element) -> None:
 
 
 def normalise_refuris(tree: nodes.document, anchors: dict[str, str]) -> None:
-    """Write ``#<anchor>`` links to anchors of known pages (glossary terms) as
-    ``#document-<docname>#<anchor>`` when the anchor is not in the tree itself."""
-    local = set(_index_ids(tree))
+    """Write ``#<anchor>`` links to anchors of known pages (glossary terms, which the
+    glossary feature writes that way for single-page builders) as
+    ``#document-<docname>#<anchor>``, like every other link to another page."""
     for ref in tree.findall(nodes.reference):
         refuri = ref.get("refuri", "")
         if isinstance(refuri, str) and refuri.startswith("#") and not refuri.startswith(DOC_PREFIX):
             anchor = refuri[1:]
-            if anchor in anchors and anchor not in local:
+            if anchor in anchors:
                 ref["refuri"] = f"{DOC_PREFIX}{anchors[anchor]}#{anchor}"
 
 
@@ -166,7 +165,7 @@ def _entry_copy(
     element: nodes.Element, docname: str, remap: dict[tuple[str, str], str]
 ) -> nodes.Element:
     """A copy of ``element`` (from page ``docname``) with ids made local and remembered."""
-    clone = copy.deepcopy(element)
+    clone = element.deepcopy()  # copy.deepcopy would follow .parent and copy the page
     for para in list(clone.findall(nodes.Element)):
         if WEB_ONLY_CLASSES.intersection(para.get("classes", [])) and para.parent is not None:
             para.parent.remove(para)

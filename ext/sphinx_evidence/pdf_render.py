@@ -65,6 +65,9 @@ def _describe_links(document: Any, pdf: Any) -> None:
 
 def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> RenderResult:
     """Render ``html`` to ``target``; raise :class:`PdfWriteError` when that fails."""
+    # progress messages are not ours to print (some packages configure the root logger)
+    progress = logging.getLogger("weasyprint.progress")
+    progress_propagates, progress.propagate = progress.propagate, False
     from weasyprint import CSS, HTML
     from weasyprint.logger import LOGGER
     from weasyprint.urls import URLFetcher
@@ -84,6 +87,7 @@ def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> Rend
         raise PdfWriteError(f"WeasyPrint failed: {type(err).__name__}: {err}") from err
     finally:
         LOGGER.removeHandler(collect)
+        progress.propagate = progress_propagates
     if not pdf_bytes:
         raise PdfWriteError("WeasyPrint wrote nothing")
     target.parent.mkdir(parents=True, exist_ok=True)
