@@ -123,3 +123,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert text.count(f"| {TINY.label} |") == 5 + 4
     assert text.count(f"| {SMALLER.label} |") == 3 + 3
     assert report.builds[0].ok
+    # the Markdown can be written again from the JSON alone
+    assert bench.markdown(bench.Report.from_json(data)) == text
+    assert "| target (from the issues) | measured | met |" in text
+    assert f"auto-linking adds under 10% to the full build ({TINY.label})" in text
