@@ -128,3 +128,19 @@ def test_axe_passes_on_lists_badges_and_references(site: tuple[str, Any], mode: 
             problems.append((rel, violation["id"], [n["target"] for n in violation["nodes"]]))
     context.close()
     assert problems == []
+
+
+def test_tooltips_stay_inside_a_narrow_window(site: tuple[str, Any]) -> None:
+    base, browser = site
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    page.goto(f"{base}/brief.html")
+    badges = page.locator("a.evidence-badge")
+    assert badges.count() >= 4
+    for n in range(badges.count()):
+        badge = badges.nth(n)
+        badge.focus()
+        tip = page.locator("#" + str(badge.get_attribute("aria-describedby")))
+        box = tip.bounding_box()
+        assert box is not None and tip.is_visible()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 420, (n, box)
+    page.close()

@@ -106,9 +106,22 @@
     ["focusin", "mouseover"].forEach(function (kind) {
       document.addEventListener(kind, function (event) {
         var wrap = event.target.closest && event.target.closest(".evidence-badge-wrap");
-        if (wrap) wrap.classList.remove("evidence-tip-dismissed");
+        if (!wrap) return;
+        wrap.classList.remove("evidence-tip-dismissed");
+        place(wrap);
       });
     });
+  }
+
+  /* Keep a tooltip inside the window: open it leftwards when it would overflow. */
+  function place(wrap) {
+    var tip = wrap.querySelector(".evidence-badge-tip");
+    if (!tip) return;
+    wrap.classList.remove("evidence-tip-flip");
+    var room = document.documentElement.clientWidth;
+    if (tip.getBoundingClientRect().right > room - 4) {
+      wrap.classList.add("evidence-tip-flip");
+    }
   }
 
   function start() {
