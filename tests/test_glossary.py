@@ -49,6 +49,9 @@ def test_matcher_rules() -> None:
     hits = [text[x.start : x.end] for x in m.finditer(text)]
     assert hits == ["care system", "STP"]
     assert [x.abbreviation for x in m.finditer("STP")] == [True]
+    kf = _matcher(("kf", "The King's Fund"))
+    text = "the King\u2019s Fund says"
+    assert [text[x.start : x.end] for x in kf.finditer(text)] == ["the King\u2019s Fund"]
 
 
 def test_plurals_and_case_rules() -> None:

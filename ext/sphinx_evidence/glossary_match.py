@@ -7,6 +7,7 @@ one scan of that text whatever the number of terms. Rules:
 * an abbreviation-like form (``STP``, ``STEM Club``, ``NHS England``: a word with a capital
   after its first letter) matches case-sensitively, any other form case-insensitively;
 * regular plurals match (``STPs``, ``integrated care systems``, ``bodies``);
+* straight and typographic (U+2019) apostrophes match each other;
 * a match is a whole word: not inside a longer word nor joined by a hyphen
   (``system-wide`` does not mention ``system``);
 * at one position the longest form wins; scanning is left to right.
@@ -216,13 +217,19 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return pattern(trie)
 
 
+#: Typographic apostrophes (from smart quotes) match a straight one, and back.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+
+
 class Matcher:
     """All auto-linkable forms compiled into one pattern."""
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         self.lookup: dict[str, list[Candidate]] = {}
         for cand in candidates:
-            bucket = self.lookup.setdefault(cand.form.lower(), [])
+            form = cand.form.translate(_APOSTROPHES)
+            cand = Candidate(cand.key, form, cand.exact, cand.abbreviation)
+            bucket = self.lookup.setdefault(form.lower(), [])
             if cand not in bucket:
                 bucket.append(cand)
         self.pattern: re.Pattern[str] | None = None
@@ -240,7 +247,7 @@ class Matcher:
         """Every form found in ``text``, left to right, longest at each position."""
         if self.pattern is None:
             return
-        for found in self.pattern.finditer(text):
+        for found in self.pattern.finditer(text.translate(_APOSTROPHES)):
             cand = self._accept(found.group())
             if cand is not None:
                 yield Match(found.start(), found.end(), cand.key, cand.abbreviation)
