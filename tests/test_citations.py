@@ -445,3 +445,27 @@ def test_worse_bib_files_are_warnings_with_lines_not_crashes(tmp_path: Path) -> 
         ),
     ]
     assert list(cache.data.entries) == ["m1", "m2", "m3"]
+
+
+def test_strict_build_lists_every_problem_and_fails(tmp_path: Path) -> None:
+    src = Path(__file__).parent / "roots" / "test-citations-bad"
+    result = sphinx_build(src, tmp_path / "html", "html", "-W", "--keep-going")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    subtypes = [
+        line.rsplit("[", 1)[1].rstrip("]")
+        for line in result.stderr.splitlines()
+        if "WARNING" in line and "[evidence." in line
+    ]
+    assert sorted(set(subtypes)) == [
+        "evidence.access_unknown",
+        "evidence.bib_duplicate",
+        "evidence.bib_markup",
+        "evidence.bib_missing_field",
+        "evidence.bib_syntax",
+        "evidence.bib_unknown_type",
+        "evidence.bib_unsafe_url",
+        "evidence.cite_unknown",
+    ]
+    assert len(subtypes) == 13
+    assert (tmp_path / "html" / "index.html").exists()
