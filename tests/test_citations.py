@@ -469,3 +469,10 @@ def test_strict_build_lists_every_problem_and_fails(tmp_path: Path) -> None:
     ]
     assert len(subtypes) == 13
     assert (tmp_path / "html" / "index.html").exists()
+
+
+@pytest.mark.sphinx("html", testroot="citations")
+def test_reading_list_html_snapshot(app: SphinxTestApp, file_regression: Any) -> None:
+    app.build()
+    lists = _soup(app, "brief").select("div.evidence-reading-list")
+    file_regression.check("\n".join(str(div) for div in lists) + "\n", extension=".html")
