@@ -81,6 +81,13 @@ def test_bad_values_are_reported_with_their_line_and_dropped() -> None:
     ]
 
 
+def test_front_matter_after_a_byte_order_mark_and_with_crlf() -> None:
+    text = "\ufeff---\r\ntitle: T\r\nauthors: [A]\r\ndate: 2020-02\r\n---\r\nBody\r\n"
+    post, problems = parse_post("blog/t", text, "")
+    assert problems == []
+    assert post is not None and (post.title, post.authors, post.date) == ("T", ("A",), (2020, 2))
+
+
 def test_tag_slugs() -> None:
     assert slug("STP") == "stp"
     assert slug("Place-based care") == "place-based-care"

@@ -140,7 +140,7 @@ def parse_date(value: Any) -> PostDate | None:
 
 def front_matter(text: str) -> tuple[dict[str, Any] | None, dict[str, int], str | None]:
     """The YAML front matter of a MyST page, the line of each top-level key, and an error."""
-    match = FRONT_MATTER_RE.match(text)
+    match = FRONT_MATTER_RE.match(text.removeprefix("\ufeff"))
     if not match:
         return None, {}, None
     lines: dict[str, int] = {}
