@@ -106,6 +106,13 @@ CHANGES: list[tuple[str, str, str, str, Callable[[dict[str, str]], bool]]] = [
         lambda pages: "General practices working together" in pages["networks.html"],
     ),
     (
+        "change a source in references.bib",
+        "refs.bib",
+        "title = {Sustainability and transformation partnerships}",
+        "title = {STPs explained}",
+        lambda pages: "STPs explained" in pages["networks.html"],
+    ),
+    (
         "change a page title",
         "plans.md",
         "# Plans and STPs",
