@@ -114,6 +114,8 @@ def test_post_header(app: SphinxTestApp) -> None:
         "Tags: STP",
         "First published on the Example blog : https://example.org/first .",
     ]
+    time = header.select_one("time.evidence-post-date")
+    assert time is not None and time["datetime"] == "2019-11"
     tag = header.select_one(".evidence-post-tags a")
     assert tag is not None and tag["href"] == "tags/stp.html"
     original = header.select_one(".evidence-post-original a")
@@ -130,6 +132,7 @@ def test_postlist_newest_first_tags_and_limit(app: SphinxTestApp) -> None:
     first_item = index.select_one("ul.evidence-postlist > li")
     assert first_item is not None
     assert _text(first_item) == "Second post · 4 March 2021 · Cat Poet The second post."
+    assert [t["datetime"] for t in index.select("time")] == ["2021-03-04", "2019-11"]
     assert _listed_titles(_article(app, "blog/tags/stp.html")) == ["Second post", "First post"]
     assert _listed_titles(_article(app, "blog/tags/evidence.html")) == ["Second post"]
     assert _listed_titles(_article(app, "blog/latest.html")) == ["Second post"]

@@ -25,6 +25,7 @@ holding lists whenever any post changed, so incremental builds stay right.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import shutil
 from collections.abc import Iterable, Set
@@ -44,7 +45,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import config as cfg
 from .blog_feed import feed_link, feed_path, write_feed
-from .blog_meta import BlogConfig, Post, format_date, parse_post, slug
+from .blog_meta import BlogConfig, Post, PostDate, format_date, iso_date, parse_post, slug
 from .docs_tables import setup_docs_tables
 from .messages import Warn, warn
 
@@ -140,6 +141,13 @@ def _names(authors: Iterable[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _date(date: PostDate) -> nodes.inline:
+    """The date in words; HTML shows it as ``<time datetime="2019-11">``."""
+    node = nodes.inline(format_date(date), format_date(date), classes=["evidence-post-date"])
+    node["evidence_datetime"] = iso_date(date)
+    return node
+
+
 def _byline(post: Post) -> nodes.paragraph:
     para = nodes.paragraph(classes=["evidence-post-byline"])
     if post.authors:
@@ -148,9 +156,7 @@ def _byline(post: Post) -> nodes.paragraph:
     if post.date:
         if post.authors:
             para += nodes.Text(", ")
-        para += nodes.inline(
-            format_date(post.date), format_date(post.date), classes=["evidence-post-date"]
-        )
+        para += _date(post.date)
     else:
         para += nodes.Text(" (date of first publication not known)" if post.authors else "")
     return para
@@ -270,10 +276,11 @@ def _post_item(post: Post, refdoc: str) -> nodes.list_item:
     item = nodes.list_item(classes=["evidence-postlist-item"])
     head = nodes.paragraph()
     head += nodes.strong("", "", _doc_link(post.docname, post.title, refdoc))
-    details = [format_date(post.date) if post.date else "", _names(post.authors)]
-    extra = " · ".join(d for d in details if d)
-    if extra:
-        head += nodes.Text(" · " + extra)
+    if post.date:
+        head += nodes.Text(" · ")
+        head += _date(post.date)
+    if post.authors:
+        head += nodes.Text(" · " + _names(post.authors))
     item += head
     if post.summary:
         item += nodes.paragraph(post.summary, post.summary, classes=["evidence-post-summary"])
@@ -305,6 +312,23 @@ class ResolvePostLists(SphinxPostTransform):
             for post in posts:
                 bullets += _post_item(post, node["docname"])
             node.replace_self(bullets)
+
+
+class HtmlTimes(SphinxPostTransform):
+    """HTML: dates become ``<time datetime>`` elements (after post lists are made)."""
+
+    default_priority = 6
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(nodes.inline)):
+            if "evidence_datetime" in node:
+                markup = (
+                    f'<time class="evidence-post-date" '
+                    f'datetime="{html.escape(node["evidence_datetime"])}">'
+                    f"{html.escape(node.astext())}</time>"
+                )
+                node.replace_self(nodes.raw("", markup, format="html"))
 
 
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -377,6 +401,7 @@ def setup_blog(app: Sphinx) -> None:
     )
     app.add_directive("postlist", PostList)
     app.add_post_transform(ResolvePostLists)
+    app.add_post_transform(HtmlTimes)
     app.connect("config-inited", _config_inited)
     app.add_transform(ReadPost)
     app.connect("env-updated", _env_updated)
