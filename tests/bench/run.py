@@ -7,10 +7,11 @@
 * **ours**: ``sphinx_evidence`` (auto-linking, house style, reading lists, badges);
 * **ours, auto-linking off**: the same with ``evidence_glossary_autolink = False``;
 
-then edits one page and rebuilds incrementally (stock and ours), and builds PDFs with the
-``evidencepdf`` builder (the real site and the smallest corpus) when that builder exists.
-Wall time and peak memory (``ru_maxrss`` of the build process, from ``os.wait4``) are
-measured for each build. Speed is compared as ratios within one run on one machine.
+then, on the first corpus, edits one page and rebuilds incrementally (stock and ours), and
+builds PDFs with the ``evidencepdf`` builder (the real site and the smallest corpus) when
+that builder exists. Wall time, CPU time and peak memory (``ru_utime + ru_stime`` and
+``ru_maxrss`` of the build process, from ``os.wait4``) are measured for each build. Speed is
+compared as ratios within one run on one machine, and against the issues' targets.
 
 Results go to ``build/bench/results.json`` and ``results.md``; ``--record`` also writes the
 Markdown to ``docs/_data/bench.md.inc``, which ``docs/benchmarks.md`` includes.
