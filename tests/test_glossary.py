@@ -278,3 +278,23 @@ def test_restructuredtext_glossary_and_opt_outs(app: SphinxTestApp) -> None:
     glossary = _body(_soup(app, "glossary.html")).get_text()
     assert ":autolink:" not in glossary and "autolink" not in glossary
     assert "evidence." not in strip_colors(app.warning.getvalue())
+
+
+@pytest.mark.sphinx("html", testroot="glossary-multi", freshenv=True)
+def test_glossary_on_several_pages(app: SphinxTestApp) -> None:
+    app.build()
+    assert _term_links(_soup(app, "page.html")) == [
+        ("ICS", "terms/nhs.html#term-ICS"),
+        ("HWB", "terms/councils.html#term-HWB"),
+    ]
+    nhs = _soup(app, "terms/nhs.html")
+    # a {term} across glossary pages resolves; glossary pages are never auto-linked
+    assert _term_links(nhs) == [("HWB", "councils.html#term-HWB")]
+    assert _term_links(_soup(app, "terms/councils.html")) == []
+    backlinks = _body(nhs).select_one("p.evidence-term-backlinks")
+    assert backlinks is not None
+    assert [str(a["href"]) for a in backlinks.select("a")] == ["../page.html"]
+    councils = _body(_soup(app, "terms/councils.html")).select_one("p.evidence-term-backlinks")
+    assert councils is not None
+    assert [str(a["href"]) for a in councils.select("a")] == ["../page.html", "nhs.html"]
+    assert "evidence." not in strip_colors(app.warning.getvalue())
