@@ -33,11 +33,9 @@ from bs4 import BeautifulSoup
 from tests.conftest import copy_site
 from tests.helpers import sphinx_build
 
-SEEDS = Path("/work/shared/seeds")
-FACTS = Path("/work/shared/data/references_facts.tsv")
-if not SEEDS.is_dir():  # the seeds travel with the repository's shared folder
-    SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    FACTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "references_facts.tsv"
+DATA = Path(__file__).parent / "data"  # copies of the shared seeds and facts file
+SEEDS = DATA / "seeds"
+FACTS = DATA / "references_facts.tsv"
 
 SEED_FILES = {
     "000": "000_972418a6ac728d9c.txt",
