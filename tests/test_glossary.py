@@ -298,3 +298,21 @@ def test_glossary_on_several_pages(app: SphinxTestApp) -> None:
     assert councils is not None
     assert [str(a["href"]) for a in councils.select("a")] == ["../page.html", "nhs.html"]
     assert "evidence." not in strip_colors(app.warning.getvalue())
+
+
+def test_autolink_field_parsing() -> None:
+    from docutils import nodes
+
+    from sphinx_evidence.glossary_data import _take_autolink_field, parse_autolink
+
+    # MyST without the fieldlist extension leaves the field as a paragraph
+    definition = nodes.definition(
+        "",
+        nodes.paragraph(text="Text."),
+        nodes.paragraph(text=":autolink: place level; place-based"),
+    )
+    assert _take_autolink_field(definition) == "place level; place-based"
+    assert definition.astext() == "Text."
+    assert parse_autolink("place level; place-based") == ("place level", "place-based")
+    assert parse_autolink("No") == ()
+    assert parse_autolink("") is None and parse_autolink("yes") is None

@@ -108,10 +108,10 @@ def _has_source(node: nodes.Element) -> bool:
     )
 
 
-def _take_autolink_field(definition: nodes.definition) -> tuple[str | None, int | None]:
+def _take_autolink_field(definition: nodes.definition) -> str | None:
     """Remove a trailing ``:autolink:`` field from ``definition``; return its value."""
     if not definition.children:
-        return None, None
+        return None
     last = definition.children[-1]
     if isinstance(last, nodes.field_list):
         for field in list(last.children):
@@ -119,17 +119,16 @@ def _take_autolink_field(definition: nodes.definition) -> tuple[str | None, int 
             if name is not None and name.astext().strip().lower() == "autolink":
                 body = field.next_node(nodes.field_body)
                 value = body.astext() if body is not None else ""
-                line = field.line
                 last.remove(field)
                 if not last.children:
                     definition.remove(last)
-                return value, line
+                return value
     elif isinstance(last, nodes.paragraph):
         found = _AUTOLINK_LINE.match(last.astext().strip())
         if found:
             definition.remove(last)
-            return found.group(1), last.line
-    return None, None
+            return found.group(1)
+    return None
 
 
 def _detached_paragraph(definition: nodes.definition) -> nodes.paragraph | None:
@@ -189,7 +188,7 @@ def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
             if source not in fixers:
                 fixers[source] = _line_fixer(source)
             line = fixers[source](terms[0])
-            value, _field_line = _take_autolink_field(definition)
+            value = _take_autolink_field(definition)
             autolink = parse_autolink(value) if value is not None else None
             if not definition.astext().strip():
                 warn(
