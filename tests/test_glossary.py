@@ -302,7 +302,6 @@ def test_glossary_on_several_pages(app: SphinxTestApp) -> None:
 
 def test_autolink_field_parsing() -> None:
     from docutils import nodes
-
     from sphinx_evidence.glossary_data import _take_autolink_field, parse_autolink
 
     # MyST without the fieldlist extension leaves the field as a paragraph
