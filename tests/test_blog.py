@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 from sphinx_evidence.blog_meta import format_date, parse_date, parse_post, slug
 from sphinx_evidence.docs_tables import warning_rows
@@ -327,3 +329,13 @@ def test_no_feed_without_a_base_url(app: SphinxTestApp) -> None:
     app.build()
     assert not (Path(app.outdir) / "blog" / "atom.xml").exists()
     assert "application/atom+xml" not in (Path(app.outdir) / "blog" / "first.html").read_text()
+
+
+@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
+def test_post_header_doctree_snapshot(app: SphinxTestApp, file_regression: Any) -> None:
+    app.build()
+    doctree = app.env.get_doctree("blog/first")
+    header = next(
+        n for n in doctree.findall(nodes.container) if "evidence-post-header" in n["classes"]
+    )
+    file_regression.check(header.pformat(), extension=".xml")
