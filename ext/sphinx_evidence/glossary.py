@@ -347,7 +347,7 @@ def setup_glossary(app: Sphinx) -> None:
     # late, so that text other features add while reading is seen as the page's prose
     app.connect(
         "doctree-read",
-        lambda app, doctree: collect(app.env, app.env.docname, doctree),
+        lambda app, doctree: collect(app.env, app.env.docname, doctree, app.tags),
         priority=900,
     )
     app.connect("env-updated", env_updated)

@@ -27,7 +27,7 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from .glossary_match import explicit_targets, is_abbreviation, prose_text
+from .glossary_match import explicit_targets, is_abbreviation, only_filter, prose_text
 from .messages import Warn, warn
 
 DOMAIN = "evidence_glossary"
@@ -281,10 +281,13 @@ class GlossaryDomain(Domain):
         return list(self.data["used_by"].get(key, []))
 
 
-def collect(env: BuildEnvironment, docname: str, doctree: nodes.document) -> None:
-    """Record a freshly read page's entries, prose and ``{term}`` targets (``doctree-read``)."""
+def collect(env: BuildEnvironment, docname: str, doctree: nodes.document, tags: Any) -> None:
+    """Record a freshly read page's entries, prose and ``{term}`` targets (``doctree-read``).
+
+    ``tags``: the builder's tags, to leave out ``{only}`` blocks it drops.
+    """
     domain = env.domains[DOMAIN]
     domain.data["entries"][docname] = _entries_of(doctree, docname)
-    domain.data["texts"][docname] = prose_text(doctree)
+    domain.data["texts"][docname] = prose_text(doctree, only_filter(tags))
     domain.data["explicit"][docname] = explicit_targets(doctree)
     domain.data["optout"][docname] = _opted_out(env, docname)

@@ -38,7 +38,13 @@ from .glossary import (
     source_label,
 )
 from .glossary_data import DOMAIN, Entry, GlossaryDomain
-from .glossary_match import is_abbreviation, is_explicit_term, plurals, prose_items
+from .glossary_match import (
+    is_abbreviation,
+    is_explicit_term,
+    only_filter,
+    plurals,
+    prose_items,
+)
 from .messages import Warn, warn
 
 #: Builders whose pages get hover/focus previews (not epub, not the PDF builder).
@@ -88,7 +94,8 @@ class GlossaryLinks(SphinxPostTransform):
         optout = domain.data["optout"]
         seen: dict[str | None, set[str]] = {}
         allowed: dict[str | None, set[str]] = {}
-        for doc, node in list(prose_items(self.document, self.fromdoc)):
+        keep = only_filter(self.builder.tags)
+        for doc, node in list(prose_items(self.document, self.fromdoc, keep)):
             first = seen.setdefault(doc, set())
             if isinstance(node, addnodes.pending_xref):
                 self.resolve(node, first)

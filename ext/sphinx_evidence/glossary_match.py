@@ -21,8 +21,9 @@ citations, field names, index and toctree nodes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -97,13 +98,27 @@ def _skipped(node: nodes.Element) -> bool:
     return not SKIP_CLASSES.isdisjoint(node.get("classes", ()))
 
 
+def only_filter(tags: Any) -> Callable[[str], bool]:
+    """Whether an ``{only}`` expression holds for ``tags`` (true when it cannot be read)."""
+
+    def keep(expr: str) -> bool:
+        try:
+            return bool(tags.eval_condition(expr))
+        except Exception:  # Sphinx reports a bad expression itself
+            return True
+
+    return keep
+
+
 def prose_items(
-    node: nodes.Node, docname: str | None = None
+    node: nodes.Node, docname: str | None = None, keep: Callable[[str], bool] | None = None
 ) -> Iterator[tuple[str | None, nodes.Node]]:
     """Yield ``(docname, node)`` in document order for auto-linkable text and ``{term}`` refs.
 
     ``docname`` changes at each ``start_of_file`` node (assembled singlehtml, latex or
     texinfo trees), so a caller can restart "first mention" for each original page.
+    ``keep`` says whether an ``{only}`` block's expression holds for the builder: text
+    the builder drops is no first mention.
     """
     stack: list[tuple[nodes.Node, str | None, bool]] = [(node, docname, False)]
     while stack:
@@ -118,6 +133,8 @@ def prose_items(
             continue
         if _skipped(current):
             continue
+        if isinstance(current, addnodes.only) and keep is not None and not keep(current["expr"]):
+            continue
         if isinstance(current, addnodes.start_of_file):
             doc = current.get("docname", doc)
         if isinstance(current, nodes.TextElement):
@@ -125,10 +142,12 @@ def prose_items(
         stack.extend((child, doc, in_prose) for child in reversed(current.children))
 
 
-def prose_text(doctree: nodes.Node) -> str:
+def prose_text(doctree: nodes.Node, keep: Callable[[str], bool] | None = None) -> str:
     """All auto-linkable text of a doctree, one text node per line (for mention scans)."""
     return "\n".join(
-        node.astext() for _doc, node in prose_items(doctree) if isinstance(node, nodes.Text)
+        node.astext()
+        for _doc, node in prose_items(doctree, None, keep)
+        if isinstance(node, nodes.Text)
     )
 
 
