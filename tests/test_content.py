@@ -405,3 +405,27 @@ def test_the_brief_says_who_produced_it_and_when(built_site: Path) -> None:
         fields[" ".join(dt.get_text().split()).rstrip(":")] = " ".join(dd.get_text().split())
     assert "HEE Knowledge Management team" in fields["Produced by"]
     assert fields["Date"] == "December 2019"
+
+
+def test_contributor_guide_lists_every_warning_subtype_and_setting(built_site: Path) -> None:
+    import dataclasses
+
+    from sphinx_evidence.access import AccessConfig
+    from sphinx_evidence.blog_meta import BlogConfig
+    from sphinx_evidence.glossary import GlossaryConfig
+    from sphinx_evidence.messages import Warn
+    from sphinx_evidence.pdf import PdfConfig
+
+    soup = BeautifulSoup((built_site / "contributing.html").read_text(), "html.parser")
+    cells = {" ".join(td.get_text().split()) for td in soup.select("table td")}
+    for member in Warn:
+        assert f"evidence.{member.value}" in cells
+    for prefix, cls in [
+        ("evidence_access", AccessConfig),
+        ("evidence_glossary", GlossaryConfig),
+        ("evidence_blog", BlogConfig),
+        ("evidence_pdf", PdfConfig),
+    ]:
+        for field in dataclasses.fields(cls):
+            assert f"{prefix}_{field.name}" in cells
+    assert "5 entries: free, openathens, abstract, subscription, staff" in cells

@@ -81,6 +81,23 @@ class WarningsTable(SphinxDirective):
         return [table(("Subtype", "Silence with", "Raised when"), rows)]
 
 
+def _default(field: dataclasses.Field[Any]) -> nodes.Node:
+    """A field's default as code; a long mapping is summarised by its keys."""
+    if field.default is not dataclasses.MISSING:
+        value = field.default
+    elif field.default_factory is not dataclasses.MISSING:
+        value = field.default_factory()
+    else:  # pragma: no cover - every config field has a default
+        return nodes.Text("")
+    text = repr(value)
+    if isinstance(value, dict) and len(text) > 60:
+        keys = ", ".join(map(str, value))
+        return nodes.inline(
+            "", "", nodes.Text(f"{len(value)} entries: "), nodes.literal(keys, keys)
+        )
+    return nodes.literal(text, text)
+
+
 class ConfigTable(SphinxDirective):
     """``{evidence-config} module.Class``: the ``conf.py`` values of a config dataclass."""
 
@@ -102,9 +119,10 @@ class ConfigTable(SphinxDirective):
         if not prefix:
             warn(Warn.config, "evidence-config needs a :prefix:", location=self.get_location())
             return []
+        defaults = {f.name: _default(f) for f in dataclasses.fields(cls)}
         rows = [
-            (nodes.literal(name, name), nodes.literal(default, default), help_text)
-            for name, default, help_text in cfg.options_table(prefix, cls)  # type: ignore[arg-type]
+            (nodes.literal(name, name), defaults[name[len(prefix) + 1 :]], help_text)
+            for name, _, help_text in cfg.options_table(prefix, cls)  # type: ignore[arg-type]
         ]
         return [table(("Setting", "Default", "What it does"), rows)]
 
