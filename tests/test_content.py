@@ -77,6 +77,7 @@ EXTRA_URL_LINES = {
     "002": [
         "https://www.england.nhs.uk/integratedcare/stps/",
         "https://www.england.nhs.uk/integratedcare/integrated-care-systems/",
+        "https://www.hee.nhs.uk/our-work/hee-star",  # moved out of its sentence (CORRECTIONS)
     ]
 }
 
@@ -121,9 +122,10 @@ CORRECTIONS: dict[str, tuple[str, str]] = {
         "of the published reports, research and evidence on a workforce-related topic.",
         "the PDF lost the full stop between the credit line and the first sentence",
     ),
-    "If you do not have an OpenAthens account you can self-register here.": (
-        "If you do not have an OpenAthens account you can self-register",
-        "the brief's link has no verified address; the sentence points to the access page",
+    "More resources and tools are available in the HEE Star: "
+    "https://www.hee.nhs.uk/our-work/hee-star": (
+        "More resources and tools are available in the HEE Star",
+        "the address is the link of the HEE Star entry in the reading list below the sentence",
     ),
     "figure 1 Key functions of place-based partnerships": (
         "Figure 1: Key functions of place-based partnerships.",
