@@ -147,10 +147,14 @@ def access_config(config: Config) -> AccessConfig:
     return cfg.read(config, PREFIX, AccessConfig)
 
 
-def badge(level: str, config: Config, bracket: bool = False) -> nodes.inline:
+def badge(
+    level: str, config: Config, bracket: bool = False, levels: dict[str, Level] | None = None
+) -> nodes.inline:
     """A badge node for ``level``: its label in words (in brackets after a reference, when
-    ``bracket``); for HTML a post-transform adds the link and tooltip."""
-    levels = access_config(config).parsed
+    ``bracket``); in HTML it becomes a link with a tooltip. Pass ``levels`` (the parsed
+    vocabulary) when making many badges, to validate the configuration only once."""
+    if levels is None:
+        levels = access_config(config).parsed
     label = levels[level].label if level in levels else level
     if bracket:
         label = f"[{label}]"
@@ -172,7 +176,7 @@ class AccessRole(SphinxRole):
                 location=self.get_location(),
             )
             return [nodes.inline(self.text, self.text)], []
-        node = badge(level, self.config)
+        node = badge(level, self.config, levels=levels)
         self.set_source_info(node)
         return [node], []
 

@@ -218,12 +218,14 @@ def _strip_commands(value: str) -> str:
     return value.replace("~", "\u00a0").replace("\\", "")
 
 
-_LATEX_SPECIAL = re.compile(r"[\\{}~$%&#_^`'\"]|--")
+_LATEX_SPECIAL = re.compile(r"[\\~$]|--|``|''")
+"""What needs the LaTeX decoder; braces alone only protect case, which the style never changes."""
 
 
 def latex_text(value: str) -> Text:
     """Rich text from a LaTeX field value: Unicode, dashes, quotes and emphasis."""
     if not _LATEX_SPECIAL.search(value):  # plain text: nothing to decode (the usual case)
+        value = value.replace("{", "").replace("}", "")
         return Text(" ".join(value.split())) if value.strip() else Text()
     try:
         text = Text.from_latex(value)
@@ -248,7 +250,7 @@ def _rstrip(text: Text) -> Text:
 def plain(value: str) -> str:
     """Plain Unicode text of a LaTeX field value."""
     if not _LATEX_SPECIAL.search(value):
-        return " ".join(value.split())
+        return " ".join(value.replace("{", "").replace("}", "").split())
     return str(latex_text(value))
 
 

@@ -372,7 +372,10 @@ class BibliographyExtras(SphinxPostTransform):
             level = entry.fields.get("access", "").strip()
             paragraphs = [c for c in node.children if isinstance(c, nodes.paragraph)]
             if level in levels and paragraphs:
-                paragraphs[-1] += [nodes.Text(" "), badge(level, self.config, bracket=True)]
+                paragraphs[-1] += [
+                    nodes.Text(" "),
+                    badge(level, self.config, bracket=True, levels=levels),
+                ]
             para = cited_on_paragraph(
                 domain.cited_on.get(citation.key, ()), node["docname"], self.env
             )
@@ -433,7 +436,10 @@ class FootnoteBadges(SphinxPostTransform):
             level = entry.fields.get("access", "").strip()
             paragraphs = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
             if level in levels and paragraphs:
-                paragraphs[-1] += [nodes.Text(" "), badge(level, self.config, bracket=True)]
+                paragraphs[-1] += [
+                    nodes.Text(" "),
+                    badge(level, self.config, bracket=True, levels=levels),
+                ]
 
 
 # -- HTML: a citation list that passes axe -----------------------------------------------------

@@ -6,6 +6,7 @@ only when it is http(s) or mailto, a ``doi`` only when it is a DOI.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import rispy
 from pybtex.database import BibliographyData, Entry
+from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
 from .bibstyle import doi_url, entry_date, person_text, plain, safe_url
 
@@ -65,10 +67,20 @@ def _copy(entry: Entry) -> Entry:
     return Entry(entry.type, fields=list(entry.fields.items()), persons=dict(entry.persons))
 
 
+class _UnicodeWriter(BibTeXWriter):
+    """pybtex's BibTeX writer, keeping the fields as they are in references.bib (LaTeX and
+    UTF-8) instead of re-encoding every character with latexcodec, which is slow."""
+
+    def _encode(self, text: str) -> str:
+        return text
+
+
 def to_bibtex(entries: Sequence[Entry]) -> str:
-    """The entries as BibTeX, written by pybtex."""
+    """The entries as BibTeX (UTF-8), written by pybtex."""
     data = BibliographyData(entries={e.key: _copy(e) for e in entries})
-    return str(data.to_string("bibtex"))
+    stream = io.StringIO()
+    _UnicodeWriter(encoding="utf-8").write_stream(data, stream)
+    return stream.getvalue()
 
 
 def _field(entry: Entry, *names: str) -> str:

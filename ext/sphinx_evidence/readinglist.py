@@ -34,7 +34,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .access import badge
+from .access import Level, badge
 from .bibdata import BibCache, keywords
 from .bibstyle import FAMILIES, latex_text, plain, sort_date
 from .export import FORMATS, write_all
@@ -259,11 +259,11 @@ def reference_nodes(formatted: Text) -> list[nodes.Node]:
 
 
 def entry_item(
-    entry: Entry, formatted: Text, config: Any, levels: Iterable[str]
+    entry: Entry, formatted: Text, config: Any, levels: dict[str, Level]
 ) -> nodes.list_item:
     """One list item: formatted reference, access badge, annotation."""
     level = entry.fields.get("access", "").strip()
-    known = level in set(levels)
+    known = level in levels
     item = nodes.list_item(
         "", classes=["evidence-entry", f"evidence-level-{level if known else 'none'}"]
     )
@@ -271,7 +271,7 @@ def entry_item(
     para += reference_nodes(formatted)
     if known:
         para += nodes.Text(" ")
-        para += badge(level, config, bracket=True)
+        para += badge(level, config, bracket=True, levels=levels)
     item += para
     item += annotation_nodes(entry)
     return item
