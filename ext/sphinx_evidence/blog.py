@@ -51,6 +51,7 @@ from .messages import Warn, warn
 
 PREFIX = "evidence_blog"
 CSS = "blog.css"
+NO_AUTOLINK = "evidence-no-autolink"  # glossary auto-links skip post metadata and lists
 
 
 class postlist(nodes.General, nodes.Element):
@@ -192,7 +193,7 @@ def _tags(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.paragraph:
 
 def post_header(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.container:
     """The header shown under a post's title, made only of stock docutils nodes."""
-    header = nodes.container(classes=["evidence-post-header"])
+    header = nodes.container(classes=["evidence-post-header", NO_AUTOLINK])
     header += _byline(post)
     if post.tags:
         header += _tags(post, env, tags_path)
@@ -308,7 +309,7 @@ class ResolvePostLists(SphinxPostTransform):
                 para = nodes.paragraph("", "No posts yet.", classes=["evidence-postlist"])
                 node.replace_self(para)
                 continue
-            bullets = nodes.bullet_list(classes=["evidence-postlist"])
+            bullets = nodes.bullet_list(classes=["evidence-postlist", NO_AUTOLINK])
             for post in posts:
                 bullets += _post_item(post, node["docname"])
             node.replace_self(bullets)
