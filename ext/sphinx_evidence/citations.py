@@ -37,7 +37,7 @@ from sphinxcontrib.bibtex.roles import CiteRole
 
 from . import readinglist as rl
 from .access import access_config, badge
-from .bibdata import BibCache, load
+from .bibdata import BibCache, load, signature
 from .messages import Warn, warn
 
 
@@ -119,8 +119,6 @@ def _load_bibfiles(app: Sphinx) -> None:
     domain = domain_of(app.env)
     levels = access_config(app.config).parsed
     cache = domain.cache
-    from .bibdata import signature
-
     encoding = app.config.bibtex_encoding
     if (
         cache is None
