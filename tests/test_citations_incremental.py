@@ -170,3 +170,21 @@ def test_parallel_build_equals_serial(tmp_path: Path) -> None:
     assert page_bodies(tmp_path / "serial") == page_bodies(tmp_path / "parallel")
     refs = (tmp_path / "parallel" / "references.html").read_text(encoding="utf-8")
     assert "Extra 7" in refs
+
+
+@pytest.mark.parametrize(
+    "change", ["add a citation", "remove a citation", "edit an entry in the .bib"]
+)
+def test_incremental_with_a_cited_only_bibliography(tmp_path: Path, change: str) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    (src / "references.md").write_text("# References\n\n```{bibliography}\n```\n", encoding="utf-8")
+    assert sphinx_build(src, tmp_path / "inc", "html").returncode == 0
+    before = page_bodies(tmp_path / "inc")
+    CHANGES[change](src)
+    second = sphinx_build(src, tmp_path / "inc", "html")
+    assert second.returncode == 0, second.stderr
+    assert sphinx_build(src, tmp_path / "clean", "html").returncode == 0
+    after = page_bodies(tmp_path / "inc")
+    assert after == page_bodies(tmp_path / "clean")
+    assert after["references.html"] != before["references.html"]
