@@ -126,7 +126,7 @@ def test_images_keep_alt_text_and_decorative_ones_are_not_figures(built: Path) -
     the image with alt="" are left out, so no Figure lacks alternate text."""
     with pikepdf.open(built / "pdf" / "briefs-brief.pdf") as pdf:
         figures = []
-        stack = [pdf.Root.StructTreeRoot.K]
+        stack: list[object] = [pdf.Root.StructTreeRoot.K]
         while stack:
             kid = stack.pop()
             if isinstance(kid, pikepdf.Array):

@@ -14,11 +14,15 @@ Nothing is fetched from the network: only ``file:`` and ``data:`` URLs are allow
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+
+VIRTUAL_ROOT = "file:///evidencepdf-output/"
+"""The address the HTML fed to WeasyPrint has; the fetcher maps it to the output folder."""
 
 
 class PdfWriteError(Exception):
@@ -74,11 +78,20 @@ def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> Rend
 
     collect = _Collect()
     LOGGER.addHandler(collect)
-    fetcher = URLFetcher(allowed_protocols=("file", "data"))
+    real_root = base_url.resolve().as_uri() + "/"
+
+    class LocalFetcher(URLFetcher):
+        """Files of the output folder, under a fixed address: WeasyPrint names images
+        after their URL, so the PDF must not depend on where the output folder is."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(VIRTUAL_ROOT):
+                url = real_root + url[len(VIRTUAL_ROOT) :]
+            return super().fetch(url, headers)
+
+    fetcher = LocalFetcher(allowed_protocols=("file", "data"))
     try:
-        document = HTML(
-            string=html, base_url=str(base_url) + "/", url_fetcher=fetcher, media_type="print"
-        )
+        document = HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher, media_type="print")
         css = CSS(filename=str(stylesheet), url_fetcher=fetcher)
         pdf_bytes = document.write_pdf(
             stylesheets=[css], pdf_variant="pdf/ua-1", finisher=_describe_links
@@ -139,6 +152,20 @@ def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
     return found
 
 
+MARKED = re.compile(rb"/([A-Za-z0-9_]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+"""A marked-content sequence with an MCID as WeasyPrint (pydyf) writes it; text in its
+content streams is hex-encoded glyphs, so the pattern cannot occur inside a string."""
+
+
+def _content(page: pikepdf.Page) -> bytes:
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(part.read_bytes() for part in contents)
+    return bytes(contents.read_bytes())
+
+
 def mark_artifacts(pdf: pikepdf.Pdf) -> int:
     """Re-mark content no structure element owns (running heads, page numbers) as artifacts."""
     owned = _reachable_mcids(pdf)
@@ -151,31 +178,26 @@ def mark_artifacts(pdf: pikepdf.Pdf) -> int:
             arrays[int(nums[i])] = nums[i + 1]
     changed = 0
     for page in pdf.pages:
-        instructions = pikepdf.parse_content_stream(page)
+        key = page.obj.objgen
         orphans: list[int] = []
-        out: list[Any] = []
-        for instruction in instructions:
-            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-                out.append(instruction)
-                continue
-            operands, operator = list(instruction.operands), instruction.operator
-            if str(operator) == "BDC" and len(operands) == 2:
-                props = operands[1]
-                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                    mcid = int(props.MCID)
-                    if (page.obj.objgen, mcid) not in owned:
-                        orphans.append(mcid)
-                        operands = [
-                            pikepdf.Name.Artifact,
-                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination),
-                        ]
-            out.append(pikepdf.ContentStreamInstruction(operands, operator))
+
+        def artifact(
+            match: re.Match[bytes], key: tuple[int, int] = key, orphans: list[int] = orphans
+        ) -> bytes:
+            mcid = int(match.group(2))
+            if (key, mcid) in owned:
+                return match.group(0)
+            orphans.append(mcid)
+            return b"/Artifact <</Type /Pagination>> BDC"
+
+        data = _content(page)
+        new = MARKED.sub(artifact, data)
         if not orphans:
             continue
         changed += len(orphans)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
-        key = page.obj.get("/StructParents")
-        array = arrays.get(int(key)) if key is not None else None
+        page.obj.Contents = pdf.make_stream(new)
+        parents = page.obj.get("/StructParents")
+        array = arrays.get(int(parents)) if parents is not None else None
         if array is not None:
             for mcid in orphans:
                 if mcid < len(array):
