@@ -62,11 +62,14 @@ class PdfConfig:
         default="",
         metadata={
             "help": "File name (without .pdf) of the whole-site PDF; "
-            "default: a slug of ``project``."
+            "default: the project name in lower case with hyphens."
         },
     )
     publisher: str = field(
-        default="", metadata={"help": "Publisher on the cover; default: ``author``."}
+        default="",
+        metadata={
+            "help": "Publisher on the cover and in the PDF metadata; default: the author setting."
+        },
     )
     toc_depth: int = field(
         default=2, metadata={"help": "Levels in the printed contents (1: pages only)."}
@@ -75,17 +78,20 @@ class PdfConfig:
         default="",
         metadata={
             "help": "HTML output folder (relative to the PDF output folder) to copy "
-            "the PDFs into, under ``_pdf/``; empty: do not copy."
+            "the PDFs into, under _pdf/ (nox -s docs passes ../html); empty: do not copy."
         },
     )
     html_links: bool = field(
-        default=True, metadata={"help": "HTML pages that have a PDF link to ``_pdf/<name>.pdf``."}
+        default=True,
+        metadata={
+            "help": "HTML pages that have a PDF link to it (_pdf/<name>.pdf from the site root)."
+        },
     )
     check: bool = field(
         default=True,
         metadata={
             "help": "Check every PDF written (tags, language, bookmarks, fonts, alt "
-            "text); problems are ``evidence.pdf`` warnings."
+            "text, artifacts); problems are evidence.pdf warnings."
         },
     )
 
