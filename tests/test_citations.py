@@ -246,6 +246,10 @@ def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None
     link = index.select_one("span.bibtex-citation a")
     assert link.get_text() == "The King's Fund, 2019"
     assert link["href"].startswith("references.html#")
+    assert not link.get("title")  # a real tooltip instead, also on keyboard focus
+    tip = index.find(id=link["aria-describedby"])
+    assert tip["role"] == "tooltip"
+    assert tip.get_text().startswith("Places and NHS partnerships. The King's Fund. November 2019.")
     post = _soup(app, "post")
     footnote = post.select_one("aside.footnote, div.footnote, .footnote-list")
     assert footnote is not None

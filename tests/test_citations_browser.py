@@ -120,10 +120,10 @@ def test_axe_passes_on_lists_badges_and_references(site: tuple[str, Any], mode: 
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     axe = Axe()
     problems = []
-    for rel in ("brief.html", "references.html", "post.html"):
+    for rel in ("brief.html", "references.html", "post.html", "index.html"):
         page.goto(f"{base}/{rel}")
         assert page.evaluate("document.body.dataset.theme") == mode
-        page.locator("a.evidence-badge").first.focus()  # check the tooltip's contrast too
+        page.locator(".evidence-badge-wrap a").first.focus()  # the tooltip's contrast too
         for violation in axe.run(page, options=options).response["violations"]:
             problems.append((rel, violation["id"], [n["target"] for n in violation["nodes"]]))
     context.close()
@@ -143,4 +143,17 @@ def test_tooltips_stay_inside_a_narrow_window(site: tuple[str, Any]) -> None:
         box = tip.bounding_box()
         assert box is not None and tip.is_visible()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 420, (n, box)
+    page.close()
+
+
+def test_citation_link_explains_itself_on_focus(site: tuple[str, Any]) -> None:
+    base, browser = site
+    page = browser.new_page()
+    page.goto(f"{base}/index.html")
+    link = page.locator("span.bibtex-citation a").first
+    tip = page.locator("#" + str(link.get_attribute("aria-describedby")))
+    assert not tip.is_visible()
+    link.focus()
+    assert tip.is_visible()
+    assert tip.inner_text().startswith("Places and NHS partnerships.")
     page.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 from typing import Any, cast
 
@@ -440,6 +441,35 @@ class FootnoteBadges(SphinxPostTransform):
                 ]
 
 
+# -- HTML: citation tooltips for keyboard and screen-reader users ---------------------------------
+
+
+def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Turn the ``title`` of each citation link into a tooltip that also shows on keyboard
+    focus and is the link's accessible description (``aria-describedby``)."""
+    if app.builder.format != "html":
+        return
+    count = 0
+    for cite in list(doctree.findall(nodes.inline)):
+        if "bibtex-citation" not in cite["classes"]:
+            continue
+        for ref in list(cite.findall(nodes.reference)):
+            title = ref.get("reftitle")
+            href = ref.get("refuri") or ("#" + ref["refid"] if ref.get("refid") else "")
+            if not title or not href:
+                continue
+            count += 1
+            tip_id = f"evidence-cite-tip-{count}"
+            markup = (
+                '<span class="evidence-badge-wrap evidence-cite-wrap">'
+                f'<a class="reference internal" href="{escape(href)}" '
+                f'aria-describedby="{tip_id}">{escape(ref.astext())}</a>'
+                f'<span class="evidence-badge-tip" role="tooltip" id="{tip_id}">'
+                f"{escape(title)}</span></span>"
+            )
+            ref.parent.replace(ref, nodes.raw("", markup, format="html"))
+
+
 # -- HTML: a citation list that passes axe -----------------------------------------------------
 
 
@@ -476,3 +506,4 @@ def setup_citations(app: Sphinx) -> None:
     app.add_post_transform(BibliographyExtras)
     app.add_post_transform(FootnoteBadges)
     app.connect("doctree-resolved", add_exports, priority=500)
+    app.connect("doctree-resolved", citation_tooltips, priority=500)
