@@ -183,11 +183,21 @@ def _entry_copy(
 
 
 def _external_targets(tree: nodes.Node, docname: str) -> list[tuple[str, str]]:
+    """(docname, anchor) of every link to another page: reference nodes and links written
+    in raw HTML (citation tooltips, badges), in document order."""
     seen: dict[tuple[str, str], None] = {}
-    for ref in tree.findall(nodes.reference):
-        target = parse_doc_uri(ref.get("refuri", ""))
-        if target and target[0] != docname and target[1]:
-            seen.setdefault(target, None)
+    for node in tree.findall(lambda n: isinstance(n, nodes.reference | nodes.raw)):
+        assert isinstance(node, nodes.Element)
+        if isinstance(node, nodes.raw):
+            if "html" not in node.get("format", "").split():
+                continue
+            found = [(m.group(1), m.group(2) or "") for m in RAW_DOC_HREF.finditer(node.astext())]
+        else:
+            target = parse_doc_uri(node.get("refuri", ""))
+            found = [target] if target else []
+        for other, anchor in found:
+            if other != docname and anchor:
+                seen.setdefault((other, anchor), None)
     return list(seen)
 
 
