@@ -44,6 +44,10 @@ def test_contrast_ratio_matches_wcag() -> None:
             "light colours have contrast 4.48:1, below WCAG AA",
         ),
         ({"free": {**DEFAULT_LEVELS["free"], "dark": "white on black"}}, "dark must read"),
+        (
+            {"free": {**DEFAULT_LEVELS["free"], "explanation": "Two\nlines"}},
+            "label and explanation must be one line each",
+        ),
     ],
 )
 def test_bad_vocabulary_is_a_clear_config_error(

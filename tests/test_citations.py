@@ -480,3 +480,16 @@ def test_reading_list_html_snapshot(app: SphinxTestApp, file_regression: Any) ->
     app.build()
     lists = _soup(app, "brief").select("div.evidence-reading-list")
     file_regression.check("\n".join(str(div) for div in lists) + "\n", extension=".html")
+
+
+def test_exported_entries_stand_alone_without_their_crossref() -> None:
+    from sphinx_evidence.bibdata import load
+    from sphinx_evidence.export import csl_item, to_bibtex
+
+    cache = load([EXAMPLES], "utf-8", ["free"])
+    entry = cache.data.entries["kant:kpv"]
+    exported = parse_string(to_bibtex([entry]), "bibtex").entries["kant:kpv"]
+    assert "crossref" not in exported.fields
+    assert exported.fields["publisher"] == "Walter de Gruyter"
+    assert exported.fields["booktitle"].startswith("Kritik der praktischen Vernunft")
+    assert csl_item(entry)["publisher"] == "Walter de Gruyter"

@@ -98,6 +98,8 @@ def _parse_level(name: str, spec: Any) -> Level:
     missing = [k for k in ("label", "explanation", "light", "dark") if not spec.get(k)]
     if missing:
         raise ValueError(f"access level {name!r} lacks {', '.join(missing)}")
+    if "\n" in str(spec["explanation"]).strip() or "\n" in str(spec["label"]).strip():
+        raise ValueError(f"access level {name!r}: label and explanation must be one line each")
     pairs = []
     for mode in ("light", "dark"):
         match = _COLOURS.match(str(spec[mode]))

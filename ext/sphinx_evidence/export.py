@@ -64,7 +64,22 @@ _CSL_TYPES = {
 
 
 def _copy(entry: Entry) -> Entry:
-    return Entry(entry.type, fields=list(entry.fields.items()), persons=dict(entry.persons))
+    """A stand-alone copy: fields inherited through ``crossref`` are copied in, since the
+    entry it points to may not be in the same download."""
+    fields = dict(entry.fields.items())
+    persons = dict(entry.persons)
+    parent_key = fields.pop("crossref", "")
+    data = getattr(entry, "collection", None)
+    parent = data.entries.get(parent_key) if data is not None and parent_key else None
+    if parent is not None:
+        for name, value in parent.fields.items():
+            if name.lower() == "title":
+                fields.setdefault("booktitle", value)
+            elif name.lower() not in {"crossref", "entryset"}:
+                fields.setdefault(name, value)
+        for role, people in parent.persons.items():
+            persons.setdefault(role, people)
+    return Entry(entry.type, fields=list(fields.items()), persons=persons)
 
 
 class _UnicodeWriter(BibTeXWriter):
