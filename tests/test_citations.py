@@ -493,3 +493,25 @@ def test_exported_entries_stand_alone_without_their_crossref() -> None:
     assert exported.fields["publisher"] == "Walter de Gruyter"
     assert exported.fields["booktitle"].startswith("Kritik der praktischen Vernunft")
     assert csl_item(entry)["publisher"] == "Walter de Gruyter"
+
+
+def test_keys_in_another_case_resolve_to_the_entry(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-citations", src)
+    (src / "index.md").write_text(
+        "# Citations test\n\n```{toctree}\nbrief\npost\naccess\nreferences\n```\n\n"
+        "Mixed case {cite:p}`Smith2020Care,nosuch`.\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert _warnings(app) == [
+        'index.md:10: WARNING: unknown citation key "nosuch" [evidence.cite_unknown]'
+    ]
+    link = _soup(app, "index").select_one("span.bibtex-citation a")
+    assert link.get_text() == "Smith and Jones, 2020"
+    refs = _soup(app, "references")
+    care = next(e for e in refs.select("div.citation") if "Care at home" in e.get_text())
+    assert "Citations test" in care.select_one("p.evidence-cited-on").get_text()

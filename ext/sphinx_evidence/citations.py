@@ -162,7 +162,7 @@ class EvidenceCiteRole(CiteRole):
             targets = list(parse_citation_targets(self.target))
         except ValueError:
             return super().result_nodes(document, env, node, is_ref)
-        known = [t for t in targets if t.key in entries]
+        known = [t._replace(key=entries[t.key].key) for t in targets if t.key in entries]
         for target in targets:
             if target.key not in entries:
                 warn(
@@ -172,7 +172,7 @@ class EvidenceCiteRole(CiteRole):
                 )
         if not known:
             return [nodes.inline(self.target, self.target, classes=["evidence-cite-unknown"])], []
-        if len(known) != len(targets):
+        if known != targets:  # drop unknown keys; spell keys as references.bib does
             self.target = _target_text(known)
             node["reftarget"] = self.target
         return super().result_nodes(document, env, node, is_ref)
@@ -184,7 +184,7 @@ class EvidenceFootCiteRole(FootCiteRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         entries = cast("BibtexDomain", self.env.get_domain("cite")).bibdata.data.entries
         keys = [k.strip() for k in self.text.split(",") if k.strip()]
-        known = [k for k in keys if k in entries]
+        known = [entries[k].key for k in keys if k in entries]
         for key in keys:
             if key not in entries:
                 warn(

@@ -90,8 +90,11 @@ class ReadingListDirective(SphinxDirective):
                         f'reading list: unknown key "{key}"',
                         location=(self.env.docname, self._line_of(offset)),
                     )
-                elif key not in spec_keys:
-                    spec_keys.append(key)
+                else:
+                    if cache is not None:
+                        key = cache.data.entries[key].key  # as references.bib spells it
+                    if key not in spec_keys:
+                        spec_keys.append(key)
         filter_src = self.options.get("filter", "").strip()
         if filter_src:
             try:
