@@ -577,9 +577,3 @@ class EvidenceStyle(BaseStyle):
         for more in texts[1:]:
             text = Text(text, " Also: ", more)
         return text
-
-
-def formatted_plain(entries: Iterable[Entry]) -> list[str]:
-    """Plain-text references (for tests and command-line checks)."""
-    style = EvidenceStyle()
-    return [str(style.format_text(entry)) for entry in entries]
