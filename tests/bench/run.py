@@ -401,9 +401,8 @@ def targets(report: Report) -> list[tuple[str, str, str]]:
             rows.append((f"{target} ({largest})", measured, verdict))
     for b in report.builds:
         if b.kind == "pdf" and b.corpus == "the real site":
-            verdict = (
-                "n/a" if b.seconds is None or not b.ok else ("yes" if b.seconds < 30 else "**no**")
-            )
+            taken = b.cpu_seconds if b.cpu_seconds is not None else b.seconds
+            verdict = "n/a" if taken is None or not b.ok else ("yes" if taken < 30 else "**no**")
             rows.append(
                 (
                     "all PDFs of the real site in under 30 s",
@@ -450,6 +449,12 @@ def markdown(report: Report) -> str:
     if rows:
         lines += ["", "| target (from the issues) | measured | met |", "| --- | --- | --- |"]
         lines += [f"| {target} | {measured} | {met} |" for target, measured, met in rows]
+        lines += [
+            "",
+            "Targets are judged on CPU time where it was measured (a `-j 1` build on an idle "
+            f'machine takes about its CPU time); "no slower" allows {round((NOISE - 1) * 100)}% '
+            "for noise.",
+        ]
     lines += ["", *[f"- {note}" for note in report.notes], ""]
     return "\n".join(lines)
 
@@ -496,8 +501,6 @@ def run(
             "CPU time (user plus system, from `os.wait4`) is less disturbed by other work "
             "on the machine than wall time.",
             "Peak memory is the largest resident set of the build process (`ru_maxrss`).",
-            'Targets are judged on CPU time where it was measured; "no slower" allows '
-            f"{round((NOISE - 1) * 100)}% for noise.",
             "Term links counts links to glossary entries in the built pages: the `{term}` "
             "references and, with auto-linking on, the auto-linked first mentions.",
             "The incremental build (first corpus only, to keep the run short) follows an edit "
