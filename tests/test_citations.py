@@ -399,6 +399,8 @@ def test_reading_list_options_filter_sort_group(app: SphinxTestApp, file_regress
         "index.md:53: WARNING: reading list: the :filter: 'type ==' is not an expression;"
         " ignored [evidence.reading_list]",
         "index.md:49: WARNING: reading list selects no entries [evidence.reading_list]",
+        "index.md:58: WARNING: reading list: the :filter: cannot be used (invalid node Call in"
+        " filter expression); ignored [evidence.reading_list]",
     ]
     text = (Path(app.outdir) / "index.txt").read_text(encoding="utf-8")
     file_regression.check(text, extension=".txt")

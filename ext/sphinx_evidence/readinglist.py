@@ -164,28 +164,33 @@ def select(
     from sphinxcontrib.bibtex.domain import _FilterVisitor
 
     entries = cache.data.entries
-    chosen: list[str] = [k for k in spec.keys if k in entries]
-    tree = ast.parse(spec.filter) if spec.filter else None
     wanted = set(spec.keywords)
-    if wanted or tree is not None:
+
+    def matching(tree: ast.AST | None) -> list[str]:
+        chosen = [k for k in spec.keys if k in entries]
+        if not wanted and tree is None:
+            return chosen
+        listed = set(chosen)
         for key, entry in entries.items():
-            if key in chosen:
+            if key in listed or (wanted and not wanted & set(keywords(entry))):
                 continue
-            if wanted and not wanted & set(keywords(entry)):
+            if tree is not None and not _FilterVisitor(entry, docname, cited_docnames(key)).visit(
+                tree
+            ):
                 continue
-            if tree is not None:
-                visitor = _FilterVisitor(entry, docname, cited_docnames(key))
-                try:
-                    if not visitor.visit(tree):
-                        continue
-                except ValueError as err:
-                    warn(
-                        Warn.reading_list,
-                        f"reading list: the :filter: failed ({err}); ignored",
-                        location=(docname, spec.line),
-                    )
-                    tree = None
             chosen.append(key)
+        return chosen
+
+    try:
+        chosen = matching(ast.parse(spec.filter) if spec.filter else None)
+    except ValueError as err:  # an expression the filter language does not allow
+        why = re.sub(r"<ast\.(\w+) object at 0x[0-9a-f]+>", r"\1", str(err))
+        warn(
+            Warn.reading_list,
+            f"reading list: the :filter: cannot be used ({why}); ignored",
+            location=(docname, spec.line),
+        )
+        chosen = matching(None)
     if spec.sort == "date":
         chosen.sort(key=lambda k: _title_key(entries[k]))
         chosen.sort(key=lambda k: sort_date(entries[k]), reverse=True)
