@@ -127,3 +127,17 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert bench.markdown(bench.Report.from_json(data)) == text
     assert "| target (from the issues) | measured | met |" in text
     assert f"auto-linking adds under 10% to the full build ({TINY.label})" in text
+
+
+def test_runner_parallel_option_adds_j2_builds(tmp_path: Path) -> None:
+    report = bench.run([SMALLER], tmp_path, pdf=False, parallel=True)
+    stacks = [b.stack for b in report.builds]
+    assert stacks[:5] == ["stock", "ours", "ours, autolink off", "stock, -j 2", "ours, -j 2"]
+    parallel = {b.stack: b for b in report.builds if b.stack.endswith("-j 2")}
+    assert all(b.ok and b.cpu_seconds for b in parallel.values())
+    # -j 2 gives the same pages as -j 1
+    assert parallel["ours, -j 2"].term_links == report.builds[1].term_links
+    assert parallel["stock, -j 2"].term_links == report.builds[0].term_links
+    whats = [r["what"] for r in report.ratios]
+    assert "full build, stock -j 2 / stock" in whats
+    assert "full build, ours -j 2 / ours" in whats
