@@ -294,6 +294,21 @@ def test_no_interactive_assets_in_the_pdf_output(built: Path, tmp_path: Path) ->
         assert soup.html is not None and soup.html["lang"] == "en-GB"
 
 
+def test_with_a_base_url_links_to_other_pages_go_to_the_web_site(tmp_path: Path) -> None:
+    result = sphinx_build(
+        ROOTS / "test-pdf", tmp_path / "out", "evidencepdf", "-D",
+        "html_baseurl=https://hub.example.org/",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "out" / "briefs-brief.pdf"
+    uris = {link["uri"] for link in link_annotations(path)}
+    assert "https://hub.example.org/other.html" in uris
+    assert "https://hub.example.org/briefs/brief.html" in uris
+    first = squash(pdftext(path, 1))
+    assert "Online: https://hub.example.org/briefs/brief.html" in first
+    assert check_pdf(path) == []
+
+
 def test_two_builds_give_the_same_text_structure_and_dates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -141,6 +142,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             body=body,
             description=str(meta.get("summary", "")),
             keywords=_as_list(meta.get("tags")),
+            web_url=self._web_url(docname),
         )
         return PdfJob(page_pdf_name(docname), docname, title, html)
 
@@ -191,6 +193,13 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 found.append((match[0], match[1]))
         return [pair for pair in dict.fromkeys(found) if pair[0] != docname]
 
+    def _web_url(self, docname: str) -> str:
+        """The page's address on the web site, when ``html_baseurl`` is an http(s) URL."""
+        base = self.config.html_baseurl or ""
+        if not base.startswith(("https://", "http://")):
+            return ""
+        return base.rstrip("/") + "/" + quote(docname) + ".html"
+
     def _term_anchors(self) -> dict[str, str]:
         """Anchor -> docname of every glossary term (links to terms may be ``#<anchor>``)."""
         std = self.env.domains.standard_domain
@@ -229,7 +238,12 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             self.config.today_fmt or "%d %B %Y", date=date, language=self.config.language
         )
         template = self._templates.get_template("document.html")
-        values: dict[str, Any] = {"contents": [], "description": "", "keywords": []}
+        values: dict[str, Any] = {
+            "contents": [],
+            "description": "",
+            "keywords": [],
+            "web_url": "",
+        }
         values.update(context)
         return template.render(
             lang=lang,
