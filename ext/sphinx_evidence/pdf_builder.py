@@ -91,7 +91,9 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _resolved_doctree(self, docname: str) -> nodes.document:
         if docname not in self._resolved:
-            self._resolved[docname] = self.env.get_and_resolve_doctree(docname, self)
+            self._resolved[docname] = self.env.get_and_resolve_doctree(
+                docname, self, tags=self.tags
+            )
         return self._resolved[docname]
 
     def _render_body(self, docname: str, tree: nodes.document) -> str:
@@ -123,7 +125,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 self.jobs.insert(0, self._site_job())
 
     def _page_job(self, docname: str) -> PdfJob:
-        tree = self.env.get_and_resolve_doctree(docname, self)
+        tree = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
         dt.normalise_refuris(tree, self._term_anchors())
         terms = self._glossary_terms_used(docname)
         remap = dt.add_appendices(tree, docname, self._resolved_doctree, terms)
