@@ -244,7 +244,7 @@ def test_the_check_finds_what_stock_weasyprint_leaves(tmp_path: Path) -> None:
     )
     html = (
         '<html lang="fr"><title>x</title><body><h1>A</h1><h2>B</h2>'
-        f'<p><img src="{pixel}" alt=""></p>'
+        f'<p><img src="{pixel}" alt=""></p><h2 style="break-after: page">Stranded</h2><p>x</p>'
         "<style>@page { size: letter; @bottom-center { content: counter(page) } }</style>"
     )
     raw = tmp_path / "raw.pdf"
@@ -254,6 +254,7 @@ def test_the_check_finds_what_stock_weasyprint_leaves(tmp_path: Path) -> None:
     assert "not A4" in problems
     assert "Figure without alternate text" in problems
     assert "outside the structure tree" in problems
+    assert "heading stranded at the foot of page 1" in problems
 
 
 def test_html_pages_link_their_pdf_and_the_link_works(built: Path) -> None:

@@ -10,6 +10,7 @@ veraPDF is not available, so :func:`check_pdf` reads the file with pikepdf and
 * every link annotation has a description (``/Contents``);
 * every font is embedded;
 * every Figure has alternate text;
+* no heading is stranded at the foot of a page (its content on the next);
 * no marked content outside the structure tree (running heads are artifacts).
 
 Run ``python -m sphinx_evidence.pdf_check FILE.pdf ...`` to check files by hand.
@@ -31,6 +32,7 @@ A4 = (595.28, 841.89)
 
 
 def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Structure elements in document (depth-first) order."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return
@@ -39,7 +41,7 @@ def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
     while stack:
         kid = stack.pop()
         if isinstance(kid, pikepdf.Array):
-            stack.extend(kid)
+            stack.extend(reversed(list(kid)))
         elif isinstance(kid, pikepdf.Dictionary):
             if kid.is_indirect:
                 if kid.objgen in seen:
@@ -50,6 +52,31 @@ def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
             if "/S" in kid:
                 yield kid
             stack.append(kid.get("/K"))
+
+
+CONTENT_TYPES = {"/P", "/L", "/Table", "/Div", "/BlockQuote", "/Figure"}
+HEADING = re.compile(r"/H[1-6]")
+
+
+def _stranded_headings(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary]) -> list[int]:
+    """Pages whose last heading has its following content on a later page."""
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+
+    def page_of(element: pikepdf.Dictionary) -> int | None:
+        pg = element.get("/Pg")
+        return pages.get(pg.objgen) if pg is not None else None
+
+    stranded: list[int] = []
+    for index, element in enumerate(elements):
+        if not HEADING.fullmatch(str(element.S)):
+            continue
+        for following in elements[index + 1 :]:
+            if str(following.S) in CONTENT_TYPES:
+                here, there = page_of(element), page_of(following)
+                if here is not None and there is not None and there > here:
+                    stranded.append(here)
+                break
+    return stranded
 
 
 def _outline_count(pdf: pikepdf.Pdf) -> int:
@@ -158,6 +185,10 @@ def check_pdf(path: Path, lang: str = "en-GB") -> list[str]:
         bookmarks = _outline_count(pdf)
         if headings and bookmarks < headings:
             problems.append(f"{headings} headings but {bookmarks} bookmarks")
+        stranded = _stranded_headings(pdf, elements)
+        if stranded:
+            pages = ", ".join(str(n) for n in stranded[:5])
+            problems.append(f"heading stranded at the foot of page {pages}")
         for element in elements:
             if str(element.S) == "/Figure" and not str(element.get("/Alt", "")).strip():
                 problems.append("a Figure without alternate text")
