@@ -89,11 +89,44 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     # -- documents --------------------------------------------------------------------------
 
+    def _keep_bibliography_nodes(self) -> None:
+        """Remember sphinxcontrib-bibtex's citation nodes as they are before any page is
+        resolved in this build.
+
+        Its BibliographyTransform appends each entry's label and text to a citation node
+        it keeps in the environment, so a page resolved twice in one process (here: a
+        brief's appendices and the book both need the references page) gets every entry
+        twice. :meth:`_fresh_bibliography_nodes` puts fresh copies back before each
+        resolution.
+        """
+        self._bib_nodes: dict[Any, dict[str, nodes.Element]] = {}
+        domain = self.env.domains.get("cite")
+        for key, bibliography in getattr(domain, "bibliographies", {}).items():
+            citation_nodes = getattr(bibliography, "citation_nodes", None)
+            if isinstance(citation_nodes, dict):
+                self._bib_nodes[key] = {k: n.deepcopy() for k, n in citation_nodes.items()}
+
+    def _fresh_bibliography_nodes(self) -> None:
+        domain = self.env.domains.get("cite")
+        bibliographies = getattr(domain, "bibliographies", {})
+        for key, kept in self._bib_nodes.items():
+            bibliography = bibliographies.get(key)
+            citation_nodes = getattr(bibliography, "citation_nodes", None)
+            if isinstance(citation_nodes, dict):
+                citation_nodes.clear()
+                citation_nodes.update({k: n.deepcopy() for k, n in kept.items()})
+
+    def _resolve(self, docname: str) -> nodes.document:
+        self._fresh_bibliography_nodes()
+        return self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
+
+    def assemble_doctree(self) -> nodes.document:
+        self._fresh_bibliography_nodes()
+        return super().assemble_doctree()
+
     def _resolved_doctree(self, docname: str) -> nodes.document:
         if docname not in self._resolved:
-            self._resolved[docname] = self.env.get_and_resolve_doctree(
-                docname, self, tags=self.tags
-            )
+            self._resolved[docname] = self._resolve(docname)
         return self._resolved[docname]
 
     def _render_body(self, docname: str, tree: nodes.document) -> str:
@@ -110,6 +143,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def write_documents(self, _docnames: Set[str]) -> None:
         self.prepare_writing(self.env.all_docs.keys())
+        self._keep_bibliography_nodes()
         self.jobs = []
         singles = pdf_docnames(self.config, self.env.found_docs)
         for docname in status_iterator(
@@ -125,7 +159,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 self.jobs.insert(0, self._site_job())
 
     def _page_job(self, docname: str) -> PdfJob:
-        tree = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
+        tree = self._resolve(docname)
         dt.normalise_refuris(tree, self._term_anchors())
         terms = self._glossary_terms_used(docname)
         remap = dt.add_appendices(tree, docname, self._resolved_doctree, terms)
