@@ -32,7 +32,6 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
@@ -41,6 +40,7 @@ from . import config as cfg
 
 PREFIX = "evidence_pdf"
 PDF_DIR = "_pdf"
+WEB_BUILDERS = {"html", "dirhtml"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def pdf_docnames(config: Config, docnames: Any) -> list[str]:
 def _add_download_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put a link to the page's PDF (and on the root page, the site's) under its title."""
     builder = app.builder
-    if not isinstance(builder, StandaloneHTMLBuilder) or isinstance(builder, SingleFileHTMLBuilder):
+    # web pages only: not the single page, the PDF builder itself, epub or help formats
+    if not isinstance(builder, StandaloneHTMLBuilder) or builder.name not in WEB_BUILDERS:
         return
     options = read_config(app.config)
     if not options.html_links:
