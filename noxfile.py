@@ -27,7 +27,9 @@ def _install(session: nox.Session, group: str, extras: str = "pdf") -> None:
 
 def _ensure_debian_tools(session: nox.Session) -> None:
     """Install the Debian packages the tests drive (Chromium, poppler) when they are missing."""
-    missing = [DEBIAN_NAMES[t] for t, path in DEBIAN_TEST_PACKAGES.items() if not Path(path).exists()]
+    missing = [
+        DEBIAN_NAMES[t] for t, path in DEBIAN_TEST_PACKAGES.items() if not Path(path).exists()
+    ]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
@@ -42,13 +44,29 @@ def docs(session: nox.Session) -> None:
     """Build the site strictly (-n -W --keep-going): HTML into build/html, PDFs into build/pdf."""
     _install(session, "docs")
     session.run(
-        "sphinx-build", "-n", "-W", "--keep-going", "-b", "html", "docs", str(BUILD / "html"),
+        "sphinx-build",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "docs",
+        str(BUILD / "html"),
         *session.posargs,
     )
     # The PDF builder copies its PDFs into build/html/_pdf/, where the pages link them.
     session.run(
-        "sphinx-build", "-n", "-W", "--keep-going", "-b", "evidencepdf", "docs",
-        str(BUILD / "pdf"), "-D", "evidence_pdf_html_dir=../html", *session.posargs,
+        "sphinx-build",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        "evidencepdf",
+        "docs",
+        str(BUILD / "pdf"),
+        "-D",
+        "evidence_pdf_html_dir=../html",
+        *session.posargs,
     )
 
 
@@ -58,8 +76,18 @@ def docs_live(session: nox.Session) -> None:
     references.bib or the extension code."""
     _install(session, "docs")
     session.run(
-        "sphinx-autobuild", "docs", str(BUILD / "live"), "--host", "127.0.0.1", "--port", "8000",
-        "--watch", "references.bib", "--watch", "ext/sphinx_evidence", *session.posargs,
+        "sphinx-autobuild",
+        "docs",
+        str(BUILD / "live"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--watch",
+        "references.bib",
+        "--watch",
+        "ext/sphinx_evidence",
+        *session.posargs,
     )
 
 
@@ -73,7 +101,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format check) and mypy over ext/, tests/ and noxfile.py; check references.bib."""
+    """Ruff (lint, format check) and mypy over ext/, tests/, noxfile.py; check references.bib."""
     _install(session, "lint")
     session.run("ruff", "check", "ext", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "ext", "tests", "noxfile.py")
@@ -85,7 +113,9 @@ def lint(session: nox.Session) -> None:
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the site with Sphinx's linkcheck builder (needs the network)."""
     _install(session, "docs")
-    session.run("sphinx-build", "-b", "linkcheck", "docs", str(BUILD / "linkcheck"), *session.posargs)
+    session.run(
+        "sphinx-build", "-b", "linkcheck", "docs", str(BUILD / "linkcheck"), *session.posargs
+    )
 
 
 @nox.session

@@ -9,7 +9,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 
-def sphinx_build(src: Path, out: Path, builder: str = "html", *args: str) -> subprocess.CompletedProcess[str]:
+def sphinx_build(
+    src: Path, out: Path, builder: str = "html", *args: str
+) -> subprocess.CompletedProcess[str]:
     """Run sphinx-build in a subprocess (as a user would) and return the finished process."""
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", builder, *args, str(src), str(out)],

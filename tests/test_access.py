@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
+
 from sphinx_evidence.access import DEFAULT_LEVELS, AccessConfig, colours_css, contrast
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
-from sphinx_evidence import a11y
 
+from sphinx_evidence import a11y
 from tests.browser import CHROMIUM, chromium, serve
 from tests.conftest import copy_site
 from tests.helpers import sphinx_build

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from sphinx_evidence.bibcheck import main
 
 REPO = Path(__file__).parent.parent

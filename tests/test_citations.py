@@ -16,8 +16,8 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Tag, Text
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
-from sphinx_evidence.bibstyle import EvidenceStyle, date_text, latex_text
 
+from sphinx_evidence.bibstyle import EvidenceStyle, date_text, latex_text
 from tests.helpers import sphinx_build
 
 EXAMPLES = Path("/work/shared/data/biblatex-examples.bib")

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
+
 from sphinx_evidence.glossary import terms_used
 from sphinx_evidence.glossary_match import Candidate, Matcher, is_case_sensitive, plurals
 
@@ -303,6 +304,7 @@ def test_glossary_on_several_pages(app: SphinxTestApp) -> None:
 
 def test_autolink_field_parsing() -> None:
     from docutils import nodes
+
     from sphinx_evidence.glossary_data import _take_autolink_field, parse_autolink
 
     # MyST without the fieldlist extension leaves the field as a paragraph

@@ -12,9 +12,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
+
 from sphinx_evidence.pdf import PdfConfig, page_pdf_name, slugify
 from sphinx_evidence.pdf_check import check_pdf, pdfinfo
-
 from tests.helpers import sphinx_build
 
 pytestmark = pytest.mark.pdf
@@ -372,6 +372,7 @@ def test_weasyprint_failure_fails_the_build_loudly(tmp_path: Path) -> None:
 
 def test_a_missing_pdf_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sphinx.testing.util import SphinxTestApp
+
     from sphinx_evidence import pdf_builder
     from sphinx_evidence.pdf_render import RenderResult
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -32,7 +32,9 @@ def _types_of(annotation: Any) -> tuple[type, ...]:
     return (origin,) if isinstance(origin, type) else ()
 
 
-def register(app: Sphinx, prefix: str, cls: type, rebuild: str = "env") -> None:
+def register(
+    app: Sphinx, prefix: str, cls: type, rebuild: Literal["", "env", "html"] = "env"
+) -> None:
     """Register one config value ``<prefix>_<name>`` per field of dataclass ``cls``."""
     hints = typing.get_type_hints(cls)
     for field in dataclasses.fields(cls):
