@@ -129,8 +129,11 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert f"auto-linking adds under 10% to the full build ({TINY.label})" in text
 
 
-def test_runner_parallel_option_adds_j2_builds(tmp_path: Path) -> None:
-    report = bench.run([SMALLER], tmp_path, pdf=False, parallel=True)
+def test_runner_parallel_and_repeat_options(tmp_path: Path) -> None:
+    report = bench.run([SMALLER], tmp_path, pdf=False, parallel=True, repeat=2)
+    assert any("run 2 times from scratch" in note for note in report.notes)
+    # a repeated full build starts from scratch each time: it still holds every page
+    assert report.builds[0].pages == len(list((tmp_path / "work").glob("3x12x4/stock/**/*.html")))
     stacks = [b.stack for b in report.builds]
     assert stacks[:5] == ["stock", "ours", "ours, autolink off", "stock, -j 2", "ours, -j 2"]
     parallel = {b.stack: b for b in report.builds if b.stack.endswith("-j 2")}
