@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,12 +13,18 @@ from bs4 import BeautifulSoup
 def sphinx_build(
     src: Path, out: Path, builder: str = "html", *args: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run sphinx-build in a subprocess (as a user would) and return the finished process."""
+    """Run sphinx-build in a subprocess (as a user would) and return the finished process.
+
+    Colour is off (CI sets ``FORCE_COLOR``), so tests can read the warnings as plain text.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "PY_COLORS"}}
+    env["NO_COLOR"] = "1"
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, *args, str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "--no-color", "-b", builder, *args, str(src), str(out)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
 
 

@@ -201,6 +201,7 @@ def run_build(
         "-m",
         "sphinx",
         "-q",
+        "--no-color",
         "-b",
         builder,
         "-j",
