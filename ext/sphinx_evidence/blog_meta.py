@@ -10,23 +10,10 @@ from typing import Any
 
 import yaml
 
+from .bibstyle import MONTHS
+
 POST_KEYS = ("date", "authors", "tags", "summary", "original", "publication")
 """Front matter keys that make a page under the blog folder a post."""
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
