@@ -8,7 +8,8 @@ One entry in ``extensions`` (``"sphinx_evidence"``) sets up every part:
 * :mod:`.citations`: a house bibliography style, annotated reading lists, "Cited on"
   links and exports, on top of sphinxcontrib-bibtex;
 * :mod:`.blog`: blog post headers and post lists from front matter;
-* :mod:`.pdf`: accessible PDFs written with WeasyPrint.
+* :mod:`.pdf`: accessible PDFs written with WeasyPrint;
+* :mod:`.a11y`: fixes for stock Sphinx, furo and sphinx-design accessibility failures.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.setup_extension("sphinx_design")
     app.setup_extension("sphinxcontrib.bibtex")
-    for setup_part in (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf):
+    parts = (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf, setup_a11y)
+    for setup_part in parts:
         setup_part(app)
-    setup_a11y(app)
     return {
         "version": __version__,
         "env_version": 1,
