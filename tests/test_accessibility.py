@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_evidence import a11y
-from tests.browser import CHROMIUM, chromium, serve
+from tests.browser import chromium, serve
 from tests.conftest import copy_site
 from tests.helpers import sphinx_build
 
@@ -48,7 +48,7 @@ POPUP_TRIGGERS = ("a.evidence-term[aria-describedby]", "a.evidence-badge[aria-de
 POPUP_PAGES = 3
 PAGE_BACKGROUND = {"light": "#ffffff", "dark": "#131416"}  # furo's --color-background-primary
 
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+needs_chromium = pytest.mark.browser
 
 
 @dataclass

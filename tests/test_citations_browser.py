@@ -10,13 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium, serve
+from tests.browser import chromium, serve
 from tests.helpers import sphinx_build
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser]
 
 ROOT = Path(__file__).parent / "roots" / "test-citations"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
