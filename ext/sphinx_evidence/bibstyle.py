@@ -438,6 +438,8 @@ class EvidenceStyle(BaseStyle):
         details = self._details(entry, kind)
         if details:
             blocks.append(details)
+        if entry.fields.get("note") and kind != "generic":
+            blocks.append(latex_text(entry.fields["note"]))  # a sentence of its own
         parts: list[Any] = []
         for block in blocks:
             if parts:
@@ -551,8 +553,6 @@ class EvidenceStyle(BaseStyle):
             for key in ("howpublished", "organization", "institution", "publisher", "note"):
                 if f.get(key) and plain(f[key]) != self._who(entry, kind):
                     add(latex_text(f[key]))
-        if f.get("note") and kind != "generic":
-            add(latex_text(f["note"]))
         if not parts:
             return None
         text = Text()
