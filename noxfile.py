@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -39,10 +40,27 @@ def _ensure_debian_tools(session: nox.Session) -> None:
     session.run("apt-get", "install", "-y", "-qq", *missing, external=True, env=env)
 
 
+def _source_date_epoch() -> dict[str, str]:
+    """SOURCE_DATE_EPOCH as given, else the last commit's time: the PDFs' dates come from
+    the sources, so two builds of one commit match wherever and whenever they run."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return {}
+    git = shutil.which("git")
+    if git is None:
+        return {}
+    result = subprocess.run(
+        [git, "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    stamp = result.stdout.strip()
+    return {"SOURCE_DATE_EPOCH": stamp} if result.returncode == 0 and stamp.isdigit() else {}
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site strictly (-n -W --keep-going): HTML into build/html, PDFs into build/pdf."""
+    """Build the site strictly (-n -W --keep-going): HTML into build/html, PDFs into build/pdf.
+    Dates come from SOURCE_DATE_EPOCH, or else from the last commit."""
     _install(session, "docs")
+    env = _source_date_epoch()
     session.run(
         "sphinx-build",
         "-n",
@@ -53,6 +71,7 @@ def docs(session: nox.Session) -> None:
         "docs",
         str(BUILD / "html"),
         *session.posargs,
+        env=env,
     )
     # The PDF builder copies its PDFs into build/html/_pdf/, where the pages link them.
     session.run(
@@ -67,6 +86,7 @@ def docs(session: nox.Session) -> None:
         "-D",
         "evidence_pdf_html_dir=../html",
         *session.posargs,
+        env=env,
     )
 
 

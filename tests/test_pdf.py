@@ -248,6 +248,7 @@ def test_the_check_finds_what_stock_weasyprint_leaves(tmp_path: Path) -> None:
     html = (
         '<html lang="fr"><title>x</title><body><h1>A</h1><h2>B</h2>'
         f'<p><img src="{pixel}" alt=""></p><h2 style="break-after: page">Stranded</h2><p>x</p>'
+        '<p><a href="mailto:a@b.org">a<span>@</span>b.org</a></p>'
         "<style>@page { size: letter; @bottom-center { content: counter(page) } }</style>"
     )
     raw = tmp_path / "raw.pdf"
@@ -258,6 +259,7 @@ def test_the_check_finds_what_stock_weasyprint_leaves(tmp_path: Path) -> None:
     assert "Figure without alternate text" in problems
     assert "outside the structure tree" in problems
     assert "heading stranded at the foot of page 1" in problems
+    assert "link annotations not owned by a Link structure element" in problems
 
 
 def test_html_pages_link_their_pdf_and_the_link_works(built: Path) -> None:

@@ -131,6 +131,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _render_body(self, docname: str, tree: nodes.document) -> str:
         tree.settings = self.docsettings
+        # an e-mail address cloaked with <span>s would be split into several link parts
+        tree.settings.cloak_email_addresses = False
         self.secnumbers = {}
         self.fignumbers = self.env.toc_fignumbers.get(docname, {})
         self.imgpath = self.imagedir
@@ -169,6 +171,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         dt.dedupe_raw_ids(tree)
         dt.drop_controls(tree)
         dt.print_urls(tree)
+        dt.flatten_links(tree)
         body = self._render_body(docname, tree)
         title = self._title(docname)
         meta = self.env.metadata.get(docname, {})
@@ -193,6 +196,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         dt.dedupe_raw_ids(tree)
         dt.drop_controls(tree)
         dt.print_urls(tree)
+        dt.flatten_links(tree)
         contents = dt.book_contents(tree, self.options.toc_depth)
         body = self._render_body(root, tree)
         title = self.config.project

@@ -7,7 +7,8 @@ veraPDF is not available, so :func:`check_pdf` reads the file with pikepdf and
 * ``/Lang`` is the expected language; a title, shown in the title bar (DisplayDocTitle);
 * A4 pages;
 * one bookmark per heading (H1-H6 in the structure tree);
-* every link annotation has a description (``/Contents``);
+* every link annotation has a description (``/Contents``) with words in it, and belongs
+  to a ``Link`` structure element;
 * every font is embedded;
 * every Figure has alternate text;
 * no heading is stranded at the foot of a page (its content on the next);
@@ -134,6 +135,36 @@ def _orphan_marked_content(pdf: pikepdf.Pdf) -> int:
     return orphans
 
 
+def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
+    """The structure tree's ParentTree as a dict (a flat /Nums array, as WeasyPrint writes)."""
+    root = pdf.Root.get("/StructTreeRoot")
+    tree = root.get("/ParentTree") if root is not None else None
+    nums = tree.get("/Nums") if tree is not None else None
+    if nums is None:
+        return {}
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+
+
+def _link_problems(pdf: pikepdf.Pdf) -> tuple[int, int, int]:
+    """(links without a description, with a description of no words, not tagged /Link)."""
+    parents = _parent_tree(pdf)
+    undescribed = wordless = untagged = 0
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            if annot.get("/Subtype") != "/Link":
+                continue
+            contents = str(annot.get("/Contents", "")).strip()
+            if not contents:
+                undescribed += 1
+            elif not re.search(r"\w", contents):
+                wordless += 1
+            key = annot.get("/StructParent")
+            parent = parents.get(int(key)) if key is not None else None
+            if not isinstance(parent, pikepdf.Dictionary) or parent.get("/S") != "/Link":
+                untagged += 1
+    return undescribed, wordless, untagged
+
+
 def pdfinfo(path: Path) -> dict[str, str]:
     """``pdfinfo``'s fields (empty when poppler is not installed)."""
     exe = shutil.which("pdfinfo")
@@ -194,18 +225,19 @@ def check_pdf(path: Path, lang: str = "en-GB") -> list[str]:
                 problems.append("a Figure without alternate text")
                 break
 
-        undescribed = 0
         seen: set[tuple[int, int]] = set()
         unembedded: set[str] = set()
         for page in pdf.pages:
-            for annot in page.get("/Annots") or []:
-                if annot.get("/Subtype") == "/Link" and not str(annot.get("/Contents", "")).strip():
-                    undescribed += 1
             for _name, font in _fonts(page.get("/Resources"), seen):
                 if not _embedded(font):
                     unembedded.add(str(font.get("/BaseFont", "?")))
+        undescribed, wordless, untagged = _link_problems(pdf)
         if undescribed:
             problems.append(f"{undescribed} links without a description (/Contents)")
+        if wordless:
+            problems.append(f"{wordless} links described by punctuation alone (/Contents)")
+        if untagged:
+            problems.append(f"{untagged} link annotations not owned by a Link structure element")
         if unembedded:
             problems.append(f"fonts not embedded: {', '.join(sorted(unembedded))}")
         orphans = _orphan_marked_content(pdf)

@@ -404,6 +404,22 @@ def drop_controls(tree: nodes.document) -> None:
             element.children[:] = kept
 
 
+def flatten_links(tree: nodes.document) -> None:
+    """Make each link hold only its text, so that WeasyPrint tags its annotation under a
+    ``Link`` structure element (PDF/UA), not under a ``Span`` inside it. An abbreviation's
+    expansion moves to the link's title, which the link's description then includes."""
+    for ref in list(tree.findall(nodes.reference)):
+        children = ref.children
+        if not any(isinstance(c, nodes.Element) for c in children):
+            continue
+        if any(isinstance(c, nodes.image) for c in ref.findall(nodes.Element)):
+            continue
+        for abbr in ref.findall(nodes.abbreviation):
+            if abbr.get("explanation") and not ref.get("reftitle"):
+                ref["reftitle"] = abbr["explanation"]
+        ref.children[:] = [nodes.Text(ref.astext())]
+
+
 def print_urls(tree: nodes.document) -> None:
     """In reference lists and notes, print each link's address after its text."""
     for ref in list(tree.findall(nodes.reference)):

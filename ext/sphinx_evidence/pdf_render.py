@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pikepdf
 
@@ -48,7 +49,10 @@ class _Collect(logging.Handler):
 
 def _describe(element: Any) -> str:
     text = " ".join("".join(element.itertext()).split())
-    return text or element.get("title", "") or element.get("href", "")
+    title = " ".join(element.get("title", "").split())
+    if text and title and title not in text:
+        return f"{text} ({title})"
+    return text or title or element.get("href", "")
 
 
 def _describe_links(document: Any, pdf: Any) -> None:
@@ -61,7 +65,7 @@ def _describe_links(document: Any, pdf: Any) -> None:
             if annotation is None or box.element is None:
                 continue
             description = _describe(box.element)
-            href = box.element.get("href", "")
+            href = unquote(box.element.get("href", ""))
             if href.startswith(("http://", "https://", "mailto:")) and href not in description:
                 description = f"{description} ({href})" if description else href
             annotation["Contents"] = pydyf.String(description)
