@@ -66,6 +66,34 @@ def test_plurals_and_case_rules() -> None:
     assert not is_case_sensitive("devolution")
 
 
+def test_matcher_across_lines_mixed_case_and_addresses() -> None:
+    m = _matcher(
+        ("ics", "integrated care system"),
+        ("nhs", "NHS"),
+        ("nhse", "NHS England"),
+        ("pair", "NHS ICS"),
+        ("trust", "NHS trust"),
+        ("ae", "A&E"),
+        ("dev", "devolution"),
+    )
+
+    def hits(text: str) -> list[tuple[str, str]]:
+        return [(text[x.start : x.end], x.key) for x in m.finditer(text)]
+
+    # a source line break (or any white space) between the words of a name
+    assert hits("an integrated care\nsystem") == [("integrated care\nsystem", "ics")]
+    # a longer name refused on case gives way to a shorter one at the same place
+    assert hits("the NHS ics plans") == [("NHS", "nhs")]
+    assert hits("the NHS england region") == [("NHS england", "nhse")]
+    # abbreviation-like words exactly, the other words in any case
+    assert hits("Northumbria NHS Trust; nhs trust") == [("NHS Trust", "trust")]
+    assert hits("a&e and A&E") == [("A&E", "ae")]
+    # never inside a web or e-mail address written as text
+    text = "https://example.org/devolution/ or devolution@example.org, then devolution"
+    assert hits(text) == [("devolution", "dev")]
+    assert m.finditer(text).__next__().start == text.rindex("devolution")
+
+
 def test_matcher_is_one_pattern_for_many_terms() -> None:
     m = _matcher(*((f"k{i}", f"term number {i}") for i in range(500)))
     assert m.pattern is not None
@@ -217,7 +245,7 @@ def test_terms_used_for_pdf(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="glossary", freshenv=True)
 def test_snapshot_doctree_and_body(app: SphinxTestApp, file_regression) -> None:
     app.build()
-    doctree = app.env.get_and_resolve_doctree("edges", app.builder)
+    doctree = app.env.get_and_resolve_doctree("edges", app.builder, tags=app.builder.tags)
     text = doctree.pformat().replace(str(app.srcdir), "<srcdir>")
     file_regression.check(text, basename="glossary_edges_doctree", extension=".xml")
     body = _body(_soup(app, "plans.html")).decode()
@@ -237,8 +265,11 @@ def test_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> None:
     assert lines == {
         "glossary.md:11: WARNING: glossary entry 'Devolution' cites no source "
         "(add a {cite:p} reference) [evidence.term_no_source]",
-        "glossary.md:17: WARNING: glossary entry 'Empty' has an empty definition "
+        "glossary.md:21: WARNING: glossary entry 'Empty' has an empty definition "
         "[evidence.term_empty]",
+        "glossary.md:14: WARNING: glossary entry 'Unused term': an :autolink: setting is "
+        "read only at the end of the definition; this one is ignored "
+        "[evidence.term_autolink]",
         "glossary.md:8: WARNING: glossary term 'ics' differs only in case from 'ICS' "
         "(glossary, line 4); links cannot tell them apart [evidence.term_case_duplicate]",
         "index.md:8: WARNING: term not in glossary: 'unknown thing' [evidence.term_unknown]",
@@ -262,6 +293,30 @@ def test_unused_warning_is_opt_in(app: SphinxTestApp) -> None:
         "glossary entry 'Empty' is used on no page [evidence.term_unused]",
     ]
     assert "glossary.md:14: WARNING: glossary entry 'Unused term'" in warnings
+    # the mention of devolution in a linked card is no use: it cannot be a link
+    card = _body(_soup(app, "index.html")).select_one(".sd-card")
+    assert card is not None and "devolution" in card.get_text()
+    assert card.select("a.evidence-term") == []
+
+
+@pytest.mark.sphinx("html", testroot="glossary-warnings", freshenv=True)
+def test_unknown_term_goes_to_other_resolvers_first(app: SphinxTestApp) -> None:
+    """As in stock Sphinx, a term this project lacks may be resolved elsewhere
+    (intersphinx, another extension's ``missing-reference`` handler)."""
+    from docutils import nodes
+
+    def elsewhere(_app: Any, _env: Any, node: Any, contnode: Any) -> Any:
+        if node.get("reftype") == "term" and node["reftarget"] == "unknown thing":
+            ref = nodes.reference("", "", internal=False, refuri="https://example.org/g#t")
+            ref += contnode
+            return ref
+        return None
+
+    app.connect("missing-reference", elsewhere)
+    app.build()
+    assert "term_unknown" not in strip_colors(app.warning.getvalue())
+    link = _body(_soup(app, "index.html")).find("a", href="https://example.org/g#t")
+    assert link is not None and link.get_text() == "unknown thing"
 
 
 def test_bad_config_is_a_clear_error(make_app: Any, rootdir: Path, tmp_path: Path) -> None:

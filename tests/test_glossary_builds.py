@@ -155,6 +155,15 @@ def test_other_builders(tmp_path: Path) -> None:
     assert text.count("STP (Sustainability and Transformation Partnership)") == 1
     glossary = (tmp_path / "text" / "glossary.txt").read_text(encoding="utf-8")
     assert "**Used on:** Plans and STPs, Networks, Edge cases." in glossary
+    # builders that assemble every page into one document keep the backlinks too
+    for builder, pattern in (
+        ("singlehtml", "index.html"),
+        ("latex", "*.tex"),
+        ("man", "*.1"),
+        ("texinfo", "*.texi"),
+    ):
+        output = next((tmp_path / builder).glob(pattern)).read_text(encoding="utf-8")
+        assert "Used on:" in output, builder
     latex = next((tmp_path / "latex").glob("*.tex")).read_text(encoding="utf-8")
     assert r"\hyperref[\detokenize{glossary:term-STP}]" in latex
     assert "evidence-term-preview" not in latex

@@ -131,6 +131,14 @@ def _take_autolink_field(definition: nodes.definition) -> str | None:
     return None
 
 
+def _stray_autolink(definition: nodes.definition) -> bool:
+    """Whether an ``:autolink:`` setting is left in ``definition`` (not at its end)."""
+    for name in definition.findall(nodes.field_name):
+        if name.astext().strip().lower() == "autolink":
+            return True
+    return any(_AUTOLINK_LINE.match(p.astext().strip()) for p in definition.findall(nodes.paragraph))
+
+
 def _detached_paragraph(definition: nodes.definition) -> nodes.paragraph | None:
     for para in definition.findall(nodes.paragraph):
         copy = para.deepcopy()
@@ -190,6 +198,13 @@ def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
             line = fixers[source](terms[0])
             value = _take_autolink_field(definition)
             autolink = parse_autolink(value) if value is not None else None
+            if _stray_autolink(definition):
+                warn(
+                    Warn.term_autolink,
+                    f"glossary entry {names[0]!r}: an :autolink: setting is read only at the "
+                    "end of the definition; this one is ignored",
+                    location=(docname, line),
+                )
             if not definition.astext().strip():
                 warn(
                     Warn.term_empty,

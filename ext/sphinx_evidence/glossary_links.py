@@ -25,6 +25,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
@@ -167,6 +168,16 @@ class GlossaryLinks(SphinxPostTransform):
         key = self.lookup(target)
         contnode = node[0] if node.children else nodes.inline(target, target)
         if key is None or key not in self.by_key:
+            # as Sphinx's resolver would: intersphinx and other handlers may know the term
+            try:
+                other = self.env.events.emit_firstresult(
+                    "missing-reference", self.env, node, contnode, allowed_exceptions=(NoUri,)
+                )
+            except NoUri:
+                other = None
+            if other is not None:
+                node.replace_self(other)
+                return
             warn(Warn.term_unknown, f"term not in glossary: {target!r}", location=_where(node))
             node.replace_self(contnode.deepcopy())
             return
@@ -191,8 +202,7 @@ class GlossaryLinks(SphinxPostTransform):
     # -- backlinks -----------------------------------------------------------------------
     def add_backlinks(self) -> None:
         """End each definition on glossary pages with "Used on:" and links."""
-        for glossary in list(self.document.findall(addnodes.glossary)):
-            doc = _doc_of(glossary, self.fromdoc)
+        for doc, glossary in _glossaries(self.document, self.fromdoc):
             for item in glossary.findall(nodes.definition_list_item):
                 terms = [child for child in item.children if isinstance(child, nodes.term)]
                 definition = item.next_node(nodes.definition)
@@ -304,13 +314,22 @@ def _where(node: nodes.Element) -> nodes.Element:
     return node
 
 
-def _doc_of(node: nodes.Node, default: str) -> str:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, addnodes.start_of_file):
-            return str(parent["docname"])
-        parent = parent.parent
-    return default
+def _glossaries(tree: nodes.Node, docname: str) -> list[tuple[str, addnodes.glossary]]:
+    """Each glossary of ``tree`` with the page it comes from. Found walking down: in
+    assembled trees (singlehtml, latex, PDF) Sphinx moves pages' children without setting
+    their ``parent``, so walking up from a glossary does not reach its ``start_of_file``."""
+    found: list[tuple[str, addnodes.glossary]] = []
+    stack: list[tuple[nodes.Node, str]] = [(tree, docname)]
+    while stack:
+        node, doc = stack.pop()
+        if isinstance(node, addnodes.glossary):
+            found.append((doc, node))
+            continue
+        if isinstance(node, addnodes.start_of_file):
+            doc = str(node.get("docname", doc))
+        if isinstance(node, nodes.Element):
+            stack.extend((child, doc) for child in reversed(node.children))
+    return found
 
 
 # -- visitors ------------------------------------------------------------------------------

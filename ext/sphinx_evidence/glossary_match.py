@@ -76,6 +76,7 @@ SKIP_CLASSES = frozenset(
         "sd-badge",
         "sd-btn",
         "sd-card-title",
+        "sd-card-hover",  # a card that is one big link (``:link:``): no links inside it
         "sd-tab-label",
         "bibtex-citation",
         "citation",
@@ -142,9 +143,14 @@ def prose_items(
         stack.extend((child, doc, in_prose) for child in reversed(current.children))
 
 
+#: Between two text nodes in :func:`prose_text`: no form matches across it (the write-time
+#: pass links within one text node, so the read-time scan must not find more).
+TEXT_SEPARATOR = "\n\x00\n"
+
+
 def prose_text(doctree: nodes.Node, keep: Callable[[str], bool] | None = None) -> str:
     """All auto-linkable text of a doctree, one text node per line (for mention scans)."""
-    return "\n".join(
+    return TEXT_SEPARATOR.join(
         node.astext()
         for _doc, node in prose_items(doctree, None, keep)
         if isinstance(node, nodes.Text)
@@ -159,9 +165,27 @@ def explicit_targets(doctree: nodes.Node) -> list[str]:
 _ABBREV_WORD = re.compile(r"\w[^\W\d_]*?[A-Z]")
 
 
+def _exact_word(word: str) -> bool:
+    """An abbreviation-like word (a capital after its first letter, or ``A&E``) that
+    matches only as written."""
+    return bool(_ABBREV_WORD.match(word)) or is_abbreviation(word)
+
+
 def is_case_sensitive(form: str) -> bool:
-    """Abbreviation-like forms (a word with a capital after its first letter) match exactly."""
-    return any(_ABBREV_WORD.match(word) for word in form.split())
+    """Whether any word of ``form`` is abbreviation-like (that word matches exactly)."""
+    return any(_exact_word(word) for word in form.split())
+
+
+def same_form(form: str, text: str) -> bool:
+    """``text`` is ``form``: abbreviation-like words as written, other words in any case,
+    any white space between words."""
+    words, found = form.split(), text.split()
+    if len(words) != len(found):
+        return False
+    return all(
+        w == f if _exact_word(w) else w.casefold() == f.casefold()
+        for w, f in zip(words, found, strict=True)
+    )
 
 
 def is_abbreviation(name: str) -> bool:
@@ -224,7 +248,9 @@ def _trie_pattern(words: Iterable[str]) -> str:
     def pattern(node: dict[str, dict]) -> str:
         ends = "" in node
         branches = [
-            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
+            (r"\s+" if char == " " else re.escape(char)) + pattern(child)
+            for char, child in sorted(node.items())
+            if char
         ]
         if not branches:
             return ""
@@ -238,6 +264,16 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 #: Typographic apostrophes (from smart quotes) match a straight one, and back.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+
+
+#: After a form's end: the word goes on (a match cut short by ``endpos`` is no match).
+_WORD_GOES_ON = re.compile(r"-?\w")
+#: Web and e-mail addresses written as plain text: never auto-linked inside.
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _may_hold_address(text: str) -> bool:
+    return "://" in text or "www." in text or "@" in text
 
 
 class Matcher:
@@ -257,16 +293,42 @@ class Matcher:
             self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?!-?\w)", re.IGNORECASE)
 
     def _accept(self, text: str) -> Candidate | None:
-        for cand in self.lookup.get(text.lower(), ()):
-            if not cand.exact or cand.form == text:
+        for cand in self.lookup.get(" ".join(text.split()).lower(), ()):
+            if not cand.exact or same_form(cand.form, text):
                 return cand
         return None
 
+    def _at(self, text: str, start: int, end: int) -> tuple[int, Candidate] | None:
+        """The longest acceptable form that starts at ``start`` and ends by ``end``
+        (``NHS`` in "NHS england" when only "NHS England" is a form)."""
+        assert self.pattern is not None
+        while end > start:
+            cand = self._accept(text[start:end])
+            if cand is not None and not _WORD_GOES_ON.match(text, end):
+                return end, cand
+            shorter = self.pattern.match(text, start, end - 1)
+            if shorter is None:
+                return None
+            end = shorter.end()
+        return None
+
     def finditer(self, text: str) -> Iterator[Match]:
-        """Every form found in ``text``, left to right, longest at each position."""
+        """Every form found in ``text``, left to right, longest at each position; none
+        inside a web or e-mail address."""
         if self.pattern is None:
             return
-        for found in self.pattern.finditer(text.translate(_APOSTROPHES)):
-            cand = self._accept(found.group())
-            if cand is not None:
-                yield Match(found.start(), found.end(), cand.key, cand.abbreviation)
+        text = text.translate(_APOSTROPHES)
+        addresses = [m.span() for m in _ADDRESS.finditer(text)] if _may_hold_address(text) else []
+        pos = 0
+        while (found := self.pattern.search(text, pos)) is not None:
+            start = found.start()
+            if any(a <= start < b for a, b in addresses):
+                pos = next(b for a, b in addresses if a <= start < b)
+                continue
+            hit = self._at(text, start, found.end())
+            if hit is None:
+                pos = start + 1
+                continue
+            end, cand = hit
+            yield Match(start, end, cand.key, cand.abbreviation)
+            pos = end

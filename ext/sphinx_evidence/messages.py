@@ -49,6 +49,8 @@ class Warn(Enum):
     """A glossary entry with an empty definition."""
     term_no_source = "term_no_source"
     """A glossary definition that cites no source."""
+    term_autolink = "term_autolink"
+    """An ``:autolink:`` setting that is not at the end of its definition (ignored)."""
     term_unused = "term_unused"
     """A glossary entry no page uses (off by default)."""
     post_meta = "post_meta"

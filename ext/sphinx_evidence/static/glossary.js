@@ -24,8 +24,11 @@
     const width = Math.min(tip.offsetWidth, window.innerWidth - 2 * GAP);
     let left = Math.min(Math.max(GAP, rect.left), window.innerWidth - width - GAP);
     let top = rect.bottom + GAP;
-    if (top + tip.offsetHeight > window.innerHeight - GAP && rect.top - tip.offsetHeight - GAP > 0) {
-      top = rect.top - tip.offsetHeight - GAP;
+    if (top + tip.offsetHeight > window.innerHeight - GAP) {
+      // above the link if it fits there, else as low as the window allows
+      top = rect.top - tip.offsetHeight - GAP > 0
+        ? rect.top - tip.offsetHeight - GAP
+        : Math.max(GAP, window.innerHeight - tip.offsetHeight - GAP);
     }
     tip.style.left = `${Math.round(left)}px`;
     tip.style.top = `${Math.round(top)}px`;
@@ -60,6 +63,11 @@
     for (const link of links) {
       const tip = tipFor(link);
       if (!tip) continue;
+      // The preview says what an abbreviation stands for: no second, native tooltip.
+      for (const abbr of link.querySelectorAll("abbr[title]")) {
+        abbr.dataset.title = abbr.title;
+        abbr.removeAttribute("title");
+      }
       link.addEventListener("pointerenter", (event) => {
         if (event.pointerType !== "touch") show(link);
       });
@@ -72,9 +80,13 @@
       });
       link.addEventListener("focus", () => show(link));
       link.addEventListener("blur", () => hideSoon());
+      link.addEventListener("pointercancel", () => {
+        lastPointer = "mouse"; // the touch became a scroll: no tap follows
+      });
       link.addEventListener("click", (event) => {
         // Touch: the first tap shows the preview, a second tap follows the link.
-        if (lastPointer === "touch" && !shownBeforeTap) {
+        // (A click with detail 0 comes from the keyboard: Enter always follows the link.)
+        if (lastPointer === "touch" && event.detail !== 0 && !shownBeforeTap) {
           event.preventDefault();
           show(link);
         }
