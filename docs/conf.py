@@ -34,7 +34,7 @@ myst_title_to_header = True  # blog posts take their title from front matter
 bibtex_bibfiles = [str(ROOT / "references.bib")]
 bibtex_encoding = "utf-8"
 bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bibstyle)
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "evidence"  # house-style in-text citations (sphinx_evidence.citestyle)
 evidence_access_help_page = "access"
 
 # -- HTML ----------------------------------------------------------------------------------

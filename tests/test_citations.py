@@ -226,6 +226,66 @@ def test_references_are_sorted_by_author_with_author_year_labels(app: SphinxTest
     ]
 
 
+def test_dates_seasons_ranges_and_bad_dates() -> None:
+    from sphinx_evidence.bibstyle import date_problem, date_text
+
+    data = parse_string(
+        "@misc{spring, date={2019-21}} @misc{range, date={2018-03/2018-05}}"
+        "@misc{years, date={2018/2019}} @misc{month, month={nov}}"
+        "@misc{m13, date={2019-13}} @misc{d45, date={2019-02-45}} @misc{m00, date={2019-00}}"
+        "@misc{leap, date={2020-02-29}} @misc{noleap, date={2019-02-29}}"
+        "@misc{badmonth, year={2019}, month={Brumaire}} @misc{noyear, year={soon}}",
+        "bibtex",
+    )
+    shown = {key: date_text(entry) for key, entry in data.entries.items()}
+    assert shown == {
+        "spring": "Spring 2019",
+        "range": "March\u2013May 2018",
+        "years": "2018 \u2013 2019",
+        "month": "November",
+        "m13": "2019",  # as far as it can be read
+        "d45": "2019",
+        "m00": "2019",
+        "leap": "29 February 2020",
+        "noleap": "2019",
+        "badmonth": "2019",
+        "noyear": "soon",
+    }
+    bad = {key for key, entry in data.entries.items() if date_problem(entry)}
+    assert bad == {"m13", "d45", "m00", "noleap", "badmonth", "noyear"}
+
+
+def test_in_text_citations_name_entries_as_their_labels(tmp_path: Path) -> None:
+    """The house reference style: organisations and date-only entries cited as the list
+    labels them, with the same letters; an entry with no author or title by its key."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_evidence"]\n'
+        'bibtex_bibfiles = ["refs.bib"]\n'
+        'bibtex_default_style = "evidence"\n'
+        'bibtex_reference_style = "evidence"\n'
+    )
+    (tmp_path / "refs.bib").write_text(
+        "@report{one, title={One}, institution={NHS Digital}, year={2018}}\n"
+        "@report{two, title={Two}, institution={NHS Digital}, year={2018}}\n"
+        "@article{kast, author={Kastenholz, M. and H{\\\"u}nenberger, P.},"
+        " title={Computation}, journaltitle={J Chem}, date={2006-03}}\n"
+        "@misc{bare, url={https://example.org/b}}\n"
+    )
+    (tmp_path / "index.md").write_text(
+        "# Cites\n\n{cite:p}`one`, {cite:t}`two`, {cite:p}`kast`, {cite:year}`kast`,"
+        " {cite:p}`bare`.\n\n```{bibliography}\n:all:\n```\n"
+    )
+    result = sphinx_build(tmp_path, tmp_path / "out", "text")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    text = " ".join((tmp_path / "out" / "index.txt").read_text(encoding="utf-8").split())
+    assert (
+        "[NHS Digital, 2018a], NHS Digital [2018b], [Kastenholz and Hünenberger, 2006], 2006,"
+        " [bare, n.d.]." in text
+    )
+    assert "[NHS Digital 2018a] *One*." in text and "[NHS Digital 2018b] *Two*." in text
+
+
 def test_repeated_labels_get_letters() -> None:
     from sphinx_evidence.bibstyle import EvidenceLabels
 
@@ -325,11 +385,17 @@ def test_bad_input_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> No
         " [evidence.bib_markup]",
         "bad.bib:49: WARNING: malformed entry: syntax error in line 49: '}' expected"
         " [evidence.bib_syntax]",
+        'bad.bib:54: WARNING: date "2019-13" is not a date such as 2019, 2019-11 or 2019-11-14'
+        ' in entry "baddate" [evidence.bib_date]',
+        'bad.bib:60: WARNING: missing field title in entry "notitle" [evidence.bib_missing_field]',
         'index.md:3: WARNING: unknown citation key "nosuchkey" [evidence.cite_unknown]',
         'index.md:5: WARNING: unknown citation key "nofootkey" [evidence.cite_unknown]',
         "index.md:7: WARNING: unknown access level 'platinum' (known: free, openathens, abstract,"
         " subscription, staff) [evidence.access_unknown]",
         'index.md:11: WARNING: reading list: unknown key "ghostkey" [evidence.cite_unknown]',
+        'index.md:21: WARNING: citation "notitle" cannot be written in the reference style'
+        ' "author_year": missing title in notitle; shown as its key'
+        ' (bibtex_reference_style = "evidence" names any entry) [evidence.bib_missing_field]',
     ]
 
 

@@ -20,7 +20,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from .bibstyle import MEMO, REQUIRED, EvidenceStyle, doi_url, family, safe_url
+from .bibstyle import MEMO, REQUIRED, EvidenceStyle, date_problem, doi_url, family, safe_url
 from .messages import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -149,7 +149,19 @@ def load(
     for key, entry in data.entries.items():
         at = where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
         problems.extend(check_entry(entry, at, levels))
-        formatted[key] = style.format_text(entry)
+        try:
+            formatted[key] = style.format_text(entry)
+        except Exception as failure:  # one odd entry must not end the whole build
+            problems.append(
+                Problem(
+                    Warn.bib_syntax,
+                    f'entry "{key}" could not be formatted ({type(failure).__name__}: '
+                    f"{failure}); shown by its key",
+                    at.path,
+                    at.line,
+                )
+            )
+            formatted[key] = Text(key)
         setattr(entry, MEMO, formatted[key])
     problems.sort(key=lambda p: (p.path, p.line))
     return BibCache(
@@ -201,6 +213,9 @@ def check_entry(entry: Entry, at: Where, levels: set[str]) -> list[Problem]:
         options = need.split("|")
         if not any(has_field(entry, o) for o in options):
             add(Warn.bib_missing_field, f"missing field {' or '.join(options)}")
+    bad_date = date_problem(entry)
+    if bad_date:
+        add(Warn.bib_date, bad_date)
     access = entry.fields.get("access", "").strip()
     if access and access not in levels:
         add(

@@ -22,8 +22,11 @@ from html import escape
 from pathlib import Path
 from typing import Any, cast
 
+import pybtex.plugin
+import sphinxcontrib.bibtex.plugin
 from docutils import nodes
 from pybtex.database import Entry
+from pybtex.style.template import FieldIsMissing
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
@@ -39,6 +42,8 @@ from sphinxcontrib.bibtex.roles import CiteRole
 from . import readinglist as rl
 from .access import access_config, badge
 from .bibdata import BibCache, load, signature
+from .bibstyle import EvidenceStyle
+from .citestyle import EvidenceReferenceStyle
 from .messages import Warn, warn
 
 
@@ -487,9 +492,42 @@ def depart_citation_html(self: Any, node: nodes.citation) -> None:
         self.body.append("</div>\n")
 
 
+class SafeBibtexDomain(BibtexDomain):
+    """The stock ``cite`` domain, except that an entry a reference style cannot name (the
+    stock author-year style needs an author, editor or title) is a warning, not a crash."""
+
+    def resolve_xref(  # type: ignore[override]
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Any,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.Element:
+        try:
+            return super().resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+        except FieldIsMissing as missing:
+            warn(
+                Warn.bib_missing_field,
+                f'citation "{target}" cannot be written in the reference style '
+                f'"{env.config.bibtex_reference_style}": {missing}; shown as its key '
+                '(bibtex_reference_style = "evidence" names any entry)',
+                location=node,
+            )
+            return contnode
+
+
 def setup_citations(app: Sphinx) -> None:
     """Register the citations feature with app."""
+    # the house styles by name, also where the package's entry points are not installed
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "evidence", EvidenceStyle)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "evidence", EvidenceReferenceStyle
+    )
     app.add_domain(EvidenceBibDomain)
+    app.add_domain(SafeBibtexDomain, override=True)
     app.add_directive("reading-list", rl.ReadingListDirective)
     skip = (rl.visit_skip, None)
     app.add_node(rl.reading_list, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)

@@ -27,6 +27,8 @@ class Warn(Enum):
     """Two entries share a key (or, in the lint check, a DOI or title)."""
     bib_missing_field = "bib_missing_field"
     """An entry lacks a field its type requires."""
+    bib_date = "bib_date"
+    """A ``date``, ``year`` or ``month`` that is not a real date; shown as far as it is read."""
     bib_unknown_type = "bib_unknown_type"
     """An entry type the house style does not know; a generic form is used."""
     bib_unsafe_url = "bib_unsafe_url"
