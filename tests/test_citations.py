@@ -531,6 +531,7 @@ def test_strict_build_lists_every_problem_and_fails(tmp_path: Path) -> None:
     ]
     assert sorted(set(subtypes)) == [
         "evidence.access_unknown",
+        "evidence.bib_date",
         "evidence.bib_duplicate",
         "evidence.bib_markup",
         "evidence.bib_missing_field",
@@ -539,7 +540,7 @@ def test_strict_build_lists_every_problem_and_fails(tmp_path: Path) -> None:
         "evidence.bib_unsafe_url",
         "evidence.cite_unknown",
     ]
-    assert len(subtypes) == 13
+    assert len(subtypes) == 16
     assert (tmp_path / "html" / "index.html").exists()
 
 
