@@ -556,12 +556,38 @@ def test_exported_entries_stand_alone_without_their_crossref() -> None:
     from sphinx_evidence.export import csl_item, to_bibtex
 
     cache = load([EXAMPLES], "utf-8", ["free"])
-    entry = cache.data.entries["kant:kpv"]
-    exported = parse_string(to_bibtex([entry]), "bibtex").entries["kant:kpv"]
+    entry = cache.data.entries["westfahl:space"]  # crossref = {westfahl:frontier}
+    exported = parse_string(to_bibtex([entry]), "bibtex").entries["westfahl:space"]
     assert "crossref" not in exported.fields
-    assert exported.fields["publisher"] == "Walter de Gruyter"
-    assert exported.fields["booktitle"].startswith("Kritik der praktischen Vernunft")
-    assert csl_item(entry)["publisher"] == "Walter de Gruyter"
+    assert exported.fields["publisher"] == "Greenwood"
+    assert exported.fields["booktitle"] == "Space and Beyond"
+    assert exported.fields["date"] == "2000"
+    assert [str(p) for p in exported.persons["editor"]] == ["Westfahl, Gary"]
+    assert csl_item(entry)["publisher"] == "Greenwood"
+
+
+def test_crossrefs_are_inherited_and_sets_list_their_members(tmp_path: Path) -> None:
+    from sphinx_evidence.bibdata import load
+
+    cache = load([EXAMPLES], "utf-8", ["free"])
+    space = str(cache.formatted["westfahl:space"])
+    assert "Gary Westfahl. 2000. In: Space and Beyond, edited by Gary Westfahl, Greenwood" in space
+    members = str(cache.formatted["set"])
+    assert members.startswith("A carbocyclic carbene as an efficient catalyst ligand")
+    assert members.count(" Also: ") == 2
+    broken = tmp_path / "broken.bib"
+    broken.write_text(
+        "@incollection{child, title={Child}, author={Roe, P}, crossref={nosuchparent}}\n"
+        "@set{group, entryset={child,ghost}}\n",
+        encoding="utf-8",
+    )
+    problems = [(p.line, p.kind.value, p.message) for p in load([broken], "utf-8", []).problems]
+    assert (1, "bib_missing_field", 'crossref "nosuchparent" names no entry in entry "child"') in (
+        problems
+    )
+    assert (2, "bib_missing_field", 'set member "ghost" names no entry in entry "group"') in (
+        problems
+    )
 
 
 def test_keys_in_another_case_resolve_to_the_entry(

@@ -20,7 +20,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from .bibstyle import MEMO, REQUIRED, EvidenceStyle, date_problem, doi_url, family, safe_url
+from .bibstyle import MEMO, REQUIRED, SET_MEMBERS, EvidenceStyle, date_problem, doi_url, family, safe_url
 from .messages import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -143,6 +143,7 @@ def load(
                 del parser.data.entries[key]
         keys_by_file[name] = tuple(k for k in parser.data.entries if k not in before)
     data = parser.data
+    problems.extend(resolve_links(data, where, paths))
     levels = set(access_levels)
     style = style or EvidenceStyle()
     formatted: dict[str, Text] = {}
@@ -173,6 +174,86 @@ def load(
         problems=tuple(problems),
         formatted=formatted,
     )
+
+
+#: Fields a child entry never takes from the entry its ``crossref`` names.
+_NOT_INHERITED = {
+    "crossref", "xref", "xdata", "entryset", "ids", "keywords", "annotation", "access",
+    "label", "shorthand", "sortkey", "indextitle", "indexsorttitle", "note",
+}
+#: The parent's title fields become these in a child (biblatex's inheritance for parts
+#: of a book or proceedings; a volume of a multi-volume work takes them as ``main...``).
+_TITLES_AS = {"part": "book", "book": "main"}
+
+
+def resolve_links(
+    data: BibliographyData, where: dict[str, Where], paths: Sequence[Path]
+) -> list[Problem]:
+    """biblatex's ``crossref`` inheritance, copied into each child's fields (pybtex does
+    not do it), and the members of each ``@set``; a key that names no entry is a problem."""
+    problems: list[Problem] = []
+    done: set[str] = set()
+
+    def at(key: str) -> Where:
+        return where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
+
+    def inherit(key: str, chain: tuple[str, ...]) -> None:
+        if key in done:
+            return
+        done.add(key)
+        entry = data.entries[key]
+        parent_key = entry.fields.get("crossref", "").strip()
+        if not parent_key:
+            return
+        parent = data.entries.get(parent_key)
+        if parent is None or parent_key in chain:
+            there = at(key)
+            what = "names no entry" if parent is None else "makes a loop"
+            problems.append(
+                Problem(
+                    Warn.bib_missing_field,
+                    f'crossref "{parent_key}" {what} in entry "{key}"',
+                    there.path,
+                    there.line,
+                )
+            )
+            return
+        inherit(parent.key, (*chain, key))
+        prefix = _TITLES_AS.get(family(entry.type) or "")
+        for name, value in list(parent.fields.items()):
+            lower = name.lower()
+            if lower in _NOT_INHERITED:
+                continue
+            if prefix and lower in ("title", "subtitle", "titleaddon"):
+                lower = prefix + lower
+            if lower not in entry.fields:
+                entry.fields[lower] = value
+        for role, people in parent.persons.items():
+            if role not in entry.persons and role.lower() != "author":
+                entry.persons[role] = list(people)
+
+    for key in list(data.entries):
+        inherit(key, ())
+    for key, entry in data.entries.items():
+        if entry.type.lower() != "set":
+            continue
+        members: list[Entry] = []
+        for name in (m.strip() for m in entry.fields.get("entryset", "").split(",")):
+            member = data.entries.get(name) if name else None
+            if member is not None and member.type.lower() != "set":
+                members.append(member)
+            elif name:
+                there = at(key)
+                problems.append(
+                    Problem(
+                        Warn.bib_missing_field,
+                        f'set member "{name}" names no entry in entry "{key}"',
+                        there.path,
+                        there.line,
+                    )
+                )
+        setattr(entry, SET_MEMBERS, tuple(members))
+    return problems
 
 
 def _line_of(text: str, message: str) -> int:

@@ -470,6 +470,8 @@ class EvidenceSorting(BaseSortingStyle):
 
 #: Attribute of a pybtex ``Entry`` holding its formatted text (set by :func:`.bibdata.load`).
 MEMO = "_evidence_formatted"
+#: Attribute of a ``@set`` entry holding its member entries (set by :func:`.bibdata.load`).
+SET_MEMBERS = "_evidence_members"
 
 
 class EvidenceStyle(BaseStyle):
@@ -632,15 +634,12 @@ class EvidenceStyle(BaseStyle):
         return text
 
     def _format_set(self, entry: Entry) -> Text:
-        members = [m.strip() for m in entry.fields.get("entryset", "").split(",") if m.strip()]
-        data = getattr(entry, "collection", None)
-        texts: list[Text] = []
-        for key in members:
-            member = data.entries.get(key) if data is not None else None
-            if member is not None and member.type.lower() != "set":
-                texts.append(self.format_text(member))
-            else:
-                texts.append(Text(key))
+        members = getattr(entry, SET_MEMBERS, None)
+        if members is None:  # not loaded by bibdata.load: the keys are all there is
+            keys = [m.strip() for m in entry.fields.get("entryset", "").split(",")]
+            texts = [Text(key) for key in keys if key]
+        else:
+            texts = [self.format_text(member) for member in members]
         if not texts:
             title = entry.fields.get("title")
             return latex_text(title) if title else Text(entry.key)

@@ -64,22 +64,10 @@ _CSL_TYPES = {
 
 
 def _copy(entry: Entry) -> Entry:
-    """A stand-alone copy: fields inherited through ``crossref`` are copied in, since the
-    entry it points to may not be in the same download."""
-    fields = dict(entry.fields.items())
-    persons = dict(entry.persons)
-    parent_key = fields.pop("crossref", "")
-    data = getattr(entry, "collection", None)
-    parent = data.entries.get(parent_key) if data is not None and parent_key else None
-    if parent is not None:
-        for name, value in parent.fields.items():
-            if name.lower() == "title":
-                fields.setdefault("booktitle", value)
-            elif name.lower() not in {"crossref", "entryset"}:
-                fields.setdefault(name, value)
-        for role, people in parent.persons.items():
-            persons.setdefault(role, people)
-    return Entry(entry.type, fields=list(fields.items()), persons=persons)
+    """A stand-alone copy without ``crossref``: :func:`.bibdata.load` has already copied
+    the inherited fields in, and the entry it names may not be in the same download."""
+    fields = {k: v for k, v in entry.fields.items() if k.lower() != "crossref"}
+    return Entry(entry.type, fields=list(fields.items()), persons=dict(entry.persons))
 
 
 class _UnicodeWriter(BibTeXWriter):
