@@ -8,6 +8,7 @@ page body with a clean build of the same sources.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -188,3 +189,41 @@ def test_incremental_with_a_cited_only_bibliography(tmp_path: Path, change: str)
     after = page_bodies(tmp_path / "inc")
     assert after == page_bodies(tmp_path / "clean")
     assert after["references.html"] != before["references.html"]
+
+
+def _drop_entry(path: Path, key: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    start = re.search(r"^@\w+\{" + re.escape(key) + ",", text, re.MULTILINE).start()  # type: ignore[union-attr]
+    end = text.index("\n}\n", start) + 3
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    _touch_later(path)
+
+
+@pytest.mark.parametrize("bibliography", ["all entries", "cited only"])
+def test_bib_gains_or_loses_a_key_a_page_cites(tmp_path: Path, bibliography: str) -> None:
+    """A page citing a key the .bib lacks shows it as unknown; once the .bib has it, an
+    incremental build links it (and loses it again when the entry goes), as a clean one does."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    if bibliography == "cited only":
+        (src / "references.md").write_text(
+            "# References\n\n```{bibliography}\n```\n", encoding="utf-8"
+        )
+    _edit(src / "index.md", "Places matter", "Soon {cite:p}`new2023`. Places matter")
+    assert sphinx_build(src, tmp_path / "inc", "html").returncode == 0
+    for step, change in enumerate(
+        (
+            lambda: _append(src / "refs.bib", NEW_ENTRY),
+            lambda: _drop_entry(src / "refs.bib", "fund2019places"),
+        )
+    ):
+        change()
+        assert sphinx_build(src, tmp_path / "inc", "html").returncode == 0
+        clean = tmp_path / f"clean{step}"
+        assert sphinx_build(src, clean, "html").returncode == 0
+        assert page_bodies(tmp_path / "inc") == page_bodies(clean)
+    index = (tmp_path / "inc" / "index.html").read_text(encoding="utf-8")
+    references = (tmp_path / "inc" / "references.html").read_text(encoding="utf-8")
+    assert "A brand new report" in references and "Places and NHS" not in references
+    assert "evidence-cite-unknown" in index  # fund2019places, now gone from the .bib
+    assert "NHS Confederation, 2023" in index

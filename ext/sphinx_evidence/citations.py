@@ -52,11 +52,13 @@ class EvidenceBibDomain(Domain):
 
     name = "evbib"
     label = "Evidence citations"
-    data_version = 1
+    data_version = 2
     initial_data = {
         "cache": None,
         "lists": {},
         "footcites": {},
+        "cited_keys": {},
+        "changed_keys": set(),
         "resolved": {},
         "cited_on": {},
         "fingerprints": {},
@@ -89,10 +91,21 @@ class EvidenceBibDomain(Domain):
         """key -> pages that cite or list it, computed at env-updated."""
         return cast("dict[str, tuple[str, ...]]", self.data["cited_on"])
 
+    @property
+    def cited_keys(self) -> dict[str, set[str]]:
+        """docname -> every key its citations name (lower case), known to the .bib or not:
+        when the .bib gains or loses one of them, the page is read again."""
+        return cast("dict[str, set[str]]", self.data["cited_keys"])
+
+    def note_cited(self, docname: str, keys: Iterable[str]) -> None:
+        """Record that ``docname`` cites ``keys``."""
+        self.cited_keys.setdefault(docname, set()).update(k.lower() for k in keys)
+
     def clear_doc(self, docname: str) -> None:
         for key in [k for k in self.lists if k[0] == docname]:
             del self.lists[key]
         self.footcites.pop(docname, None)
+        self.cited_keys.pop(docname, None)
 
     def merge_domaindata(self, docnames: Any, otherdata: dict[str, Any]) -> None:
         for key, spec in otherdata["lists"].items():
@@ -101,6 +114,9 @@ class EvidenceBibDomain(Domain):
         for docname, cites in otherdata["footcites"].items():
             if docname in docnames:
                 self.footcites[docname] = cites
+        for docname, keys in otherdata["cited_keys"].items():
+            if docname in docnames:
+                self.cited_keys[docname] = keys
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
         return []
@@ -132,7 +148,10 @@ def _load_bibfiles(app: Sphinx) -> None:
         or cache.encoding != encoding
         or set(levels) != domain.data.get("levels")
     ):
+        before = {k.lower() for k in cache.data.entries} if cache is not None else set()
         cache = load(paths, encoding, levels)
+        after = {k.lower() for k in cache.data.entries}
+        domain.data["changed_keys"] = before ^ after
         domain.data["cache"] = cache
         domain.data["levels"] = set(levels)
     stock = cast("BibtexDomain", app.env.get_domain("cite"))
@@ -167,6 +186,7 @@ class EvidenceCiteRole(CiteRole):
             targets = list(parse_citation_targets(self.target))
         except ValueError:
             return super().result_nodes(document, env, node, is_ref)
+        domain_of(env).note_cited(env.docname, (t.key for t in targets))
         known = [t._replace(key=entries[t.key].key) for t in targets if t.key in entries]
         for target in targets:
             if target.key not in entries:
@@ -189,6 +209,7 @@ class EvidenceFootCiteRole(FootCiteRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         entries = cast("BibtexDomain", self.env.get_domain("cite")).bibdata.data.entries
         keys = [k.strip() for k in self.text.split(",") if k.strip()]
+        domain_of(self.env).note_cited(self.env.docname, keys)
         known = [entries[k].key for k in keys if k in entries]
         for key in keys:
             if key not in entries:
@@ -201,6 +222,23 @@ class EvidenceFootCiteRole(FootCiteRole):
         cites.extend((k, self.lineno) for k in known)
         self.text = ",".join(known)
         return super().run()
+
+
+def _env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: Any, changed: Any, removed: Any
+) -> list[str]:
+    """Pages citing a key that the .bib gained or lost: read again, since whether a key is
+    known decides their doctree (a citation, or the key as text with a warning)."""
+    domain = domain_of(env)
+    changed_keys = cast("set[str]", domain.data["changed_keys"])
+    if not changed_keys:
+        return []
+    domain.data["changed_keys"] = set()
+    return sorted(
+        docname
+        for docname, keys in domain.cited_keys.items()
+        if keys & changed_keys and docname in env.found_docs
+    )
 
 
 # -- env-updated: reading lists, "Cited on", pages to rewrite ---------------------------------
@@ -539,6 +577,7 @@ def setup_citations(app: Sphinx) -> None:
     for name in BibtexFootDomain._role_names:
         app.add_role_to_domain("footcite", name, EvidenceFootCiteRole(), override=True)
     app.connect("builder-inited", _load_bibfiles, priority=400)
+    app.connect("env-get-outdated", _env_get_outdated)
     app.connect("env-updated", _env_updated, priority=600)
     app.add_post_transform(rl.ReadingListTransform)
     app.add_post_transform(BibliographyExtras)
