@@ -610,3 +610,23 @@ def test_keys_in_another_case_resolve_to_the_entry(
     refs = _soup(app, "references")
     care = next(e for e in refs.select("div.citation") if "Care at home" in e.get_text())
     assert "Citations test" in care.select_one("p.evidence-cited-on").get_text()
+
+
+def test_keyprefix_bibliographies_work_as_stock(tmp_path: Path) -> None:
+    """A ``{bibliography}`` with ``:keyprefix:`` is cited by prefixed keys, as in stock
+    sphinxcontrib-bibtex; an unknown key is still reported."""
+    shutil.copy(Path(__file__).parent / "roots" / "test-citations" / "refs.bib", tmp_path)
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_evidence"]\nbibtex_bibfiles = ["refs.bib"]\n'
+        'bibtex_default_style = "evidence"\nbibtex_reference_style = "evidence"\n'
+    )
+    (tmp_path / "index.md").write_text(
+        "# Prefix\n\nPrefixed {cite:p}`pre-smith2020care`, missing {cite:p}`pre-nosuch`.\n\n"
+        "```{bibliography}\n:keyprefix: pre-\n```\n"
+    )
+    result = sphinx_build(tmp_path, tmp_path / "out", "text")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and 'unknown citation key "pre-nosuch"' in warnings[0]
+    text = " ".join((tmp_path / "out" / "index.txt").read_text(encoding="utf-8").split())
+    assert "Prefixed [Smith and Jones, 2020], missing pre-nosuch." in text

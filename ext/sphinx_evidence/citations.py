@@ -177,6 +177,12 @@ def _target_text(targets: Iterable[CitationTarget]) -> str:
     )
 
 
+def _maybe_prefixed(key: str, entries: Any) -> bool:
+    """Whether ``key`` is a key of ``entries`` behind a prefix (``pre-smith2020``), as a
+    ``{bibliography}`` with ``:keyprefix:`` names its entries."""
+    return any(key[i:] in entries for i in range(1, len(key)) if not key[i - 1].isalnum())
+
+
 class EvidenceCiteRole(CiteRole):
     """The stock ``cite`` roles, warning ``evidence.cite_unknown`` for an unknown key."""
 
@@ -187,6 +193,9 @@ class EvidenceCiteRole(CiteRole):
         except ValueError:
             return super().result_nodes(document, env, node, is_ref)
         domain_of(env).note_cited(env.docname, (t.key for t in targets))
+        prefixed = [t for t in targets if t.key not in entries and _maybe_prefixed(t.key, entries)]
+        if prefixed:  # a {bibliography} :keyprefix: key: the stock resolver decides
+            return super().result_nodes(document, env, node, is_ref)
         known = [t._replace(key=entries[t.key].key) for t in targets if t.key in entries]
         for target in targets:
             if target.key not in entries:
