@@ -91,6 +91,33 @@ def test_latex_becomes_unicode_and_emphasis() -> None:
     tags = [part for part in text.parts if isinstance(part, Tag)]
     assert [t.name for t in tags] == ["em", "em"]
     assert isinstance(latex_text("plain"), Text)
+    cases = {
+        r"Aristotle's \mkbibquote{De Motu}": "Aristotle's \u201cDe Motu\u201d",
+        r"\enquote{Intention} und \enquote*{C}": "\u201cIntention\u201d und \u2018C\u2019",
+        r"and\slash or, methodology\hyphen independent": "and/or, methodology-independent",
+        r"{\TeX}: The Program; \LaTeX{} rules": "TeX: The Program; LaTeX rules",
+        r"see \href{https://example.org}{the page} now": "see the page now",
+    }
+    for latex, shown in cases.items():
+        assert str(latex_text(latex)) == shown
+    old_style = latex_text(r"{\em emphasis} and {\bf bold}")
+    assert [(t.name, str(t)) for t in old_style.parts if isinstance(t, Tag)] == [
+        ("em", "emphasis"),
+        ("strong", "bold"),
+    ]
+
+
+def test_editions_are_ordinals() -> None:
+    from sphinx_evidence.bibstyle import _edition
+
+    assert [_edition(v) for v in ("1", "2nd", "3", "11", "22", "Revised")] == [
+        "1st edition",
+        "2nd edition",
+        "3rd edition",
+        "11th edition",
+        "22nd edition",
+        "Revised edition",
+    ]
 
 
 def test_unsafe_links_are_text_not_links() -> None:

@@ -155,6 +155,16 @@ def _type_words(value: str) -> str:
     return value
 
 
+def _edition(value: str) -> str:
+    """``2`` or ``2nd``: "2nd edition"; words stay as they are ("Revised edition")."""
+    number = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?\.?", value.strip())
+    if not number:
+        return value if "edition" in value.lower() else f"{value} edition"
+    n = int(number.group(1))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix} edition"
+
+
 def family(entry_type: str) -> str | None:
     """The layout family of ``entry_type`` (``None`` for a type the style does not know)."""
     return FAMILIES.get(entry_type.lower())
@@ -174,8 +184,15 @@ def doi_url(value: str) -> str | None:
     return "https://doi.org/" + quote(bare, safe="/:;()-._,")
 
 
+#: Quoting commands (``\\enquote*`` is the inner, single quotation).
+_QUOTES = {"mkbibquote": ("\u201c", "\u201d"), "enquote": ("\u201c", "\u201d")}
+#: Old-style switches inside a group: ``{\\em text}``.
+_SWITCHES = re.compile(r"^\\(em|it|sl|bf)\b\s*")
+
+
 def _join_commands(text: Text) -> Text:
-    """Turn ``\\emph {x}`` left by ``Text.from_latex`` into emphasis; drop other commands."""
+    """Turn ``\\emph {x}`` left by ``Text.from_latex`` into emphasis, ``\\enquote {x}``
+    into quotation marks; drop other commands."""
     parts = list(text.parts)
     out: list[Any] = []
     i = 0
@@ -183,7 +200,7 @@ def _join_commands(text: Text) -> Text:
         part = parts[i]
         if isinstance(part, String):
             value = part.value
-            match = re.search(r"\\([A-Za-z]+)\s*$", value)
+            match = re.search(r"\\([A-Za-z]+)\s*(\*?)\s*$", value)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
             if match and isinstance(nxt, Protected):
                 value = value[: match.start()]
@@ -194,6 +211,9 @@ def _join_commands(text: Text) -> Text:
                 tag = _INLINE_COMMANDS.get(command)
                 if command in {"url", "href", "nolinkurl"}:
                     out.append(String(str(inner)))
+                elif command in _QUOTES:
+                    left, right = ("\u2018", "\u2019") if match.group(2) else _QUOTES[command]
+                    out.extend([String(left), *inner.parts, String(right)])
                 elif tag:
                     out.append(Tag(tag, inner))
                 else:
@@ -202,7 +222,15 @@ def _join_commands(text: Text) -> Text:
                 continue
             out.append(String(_strip_commands(value)))
         elif isinstance(part, Protected):
-            out.append(Protected(*_join_commands(Text(*part.parts)).parts))
+            inner_parts = list(part.parts)
+            first = inner_parts[0] if inner_parts else None
+            switch = _SWITCHES.match(first.value) if isinstance(first, String) else None
+            if switch:
+                inner_parts[0] = String(first.value[switch.end() :])  # type: ignore[union-attr]
+                tag = "strong" if switch.group(1) == "bf" else "em"
+                out.append(Tag(tag, _join_commands(Text(*inner_parts))))
+            else:
+                out.append(Protected(*_join_commands(Text(*inner_parts)).parts))
         else:
             out.append(part)
         i += 1
@@ -212,13 +240,28 @@ def _join_commands(text: Text) -> Text:
 _LOGOS = {"\\LaTeXe": "LaTeX2e", "\\LaTeX": "LaTeX", "\\BibTeX": "BibTeX", "\\TeX": "TeX"}
 
 
+#: Commands that stand for a character.
+_CHARACTERS = {
+    "slash": "/",
+    "hyphen": "-",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "ldots": "\u2026",
+    "dots": "\u2026",
+    "textellipsis": "\u2026",
+}
+
+
 def _strip_commands(value: str) -> str:
     for command, word in _LOGOS.items():
-        value = value.replace(command, word)
-    value = re.sub(r"\\([A-Za-z]+)\s?", "", value)
+        value = re.sub(re.escape(command) + r"(?![A-Za-z]) ?", word, value)
+    value = re.sub(
+        r"\\([A-Za-z]+)\s?", lambda m: _CHARACTERS.get(m.group(1), ""), value
+    )
     return value.replace("~", "\u00a0").replace("\\", "")
 
 
+_HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _LATEX_SPECIAL = re.compile(r"[\\~$]|--|``|''")
 """What needs the LaTeX decoder; braces alone only protect case, which the style never changes."""
 
@@ -228,6 +271,7 @@ def latex_text(value: str) -> Text:
     if not _LATEX_SPECIAL.search(value):  # plain text: nothing to decode (the usual case)
         value = value.replace("{", "").replace("}", "")
         return Text(" ".join(value.split())) if value.strip() else Text()
+    value = _HREF.sub(r"\2", value)  # the parser would run the address into the text
     try:
         text = Text.from_latex(value)
     except Exception:  # a field pybtex's LaTeX parser cannot read: keep it as plain text
@@ -595,8 +639,7 @@ class EvidenceStyle(BaseStyle):
                 add("pp. " + plain(f["pages"]))
         elif kind in {"book", "periodical"}:
             if f.get("edition"):
-                edition = plain(f["edition"])
-                add(f"{edition} edition" if edition.isdigit() else edition)
+                add(_edition(plain(f["edition"])))
             if f.get("volumes"):
                 add(f"{plain(f['volumes'])} volumes")
             for key in ("series", "publisher", "location", "address"):
