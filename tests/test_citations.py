@@ -657,3 +657,19 @@ def test_keyprefix_bibliographies_work_as_stock(tmp_path: Path) -> None:
     assert len(warnings) == 1 and 'unknown citation key "pre-nosuch"' in warnings[0]
     text = " ".join((tmp_path / "out" / "index.txt").read_text(encoding="utf-8").split())
     assert "Prefixed [Smith and Jones, 2020], missing pre-nosuch." in text
+
+
+def test_group_headings_are_readable() -> None:
+    from sphinx_evidence.readinglist import group_label
+
+    data = parse_string(
+        r"@article{a, author={Aks{\i}n, {\"O}zge and Roe, P}, title={T}, journal={J}}"
+        r"@thesis{t, author={Doe, J}, title={T}, institution={U}, type={phdthesis}}"
+        r"@report{r, title={T}, institution={NHS Digital}}",
+        "bibtex",
+    )
+    entries = data.entries
+    assert group_label(entries["a"], "author", {}) == ["Aksın, Özge"]
+    assert group_label(entries["r"], "author", {}) == ["NHS Digital"]
+    assert group_label(entries["t"], "type", {}) == ["Theses"]
+    assert group_label(entries["r"], "type", {}) == ["Reports"]

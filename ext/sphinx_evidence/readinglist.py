@@ -36,7 +36,7 @@ from sphinx.util.osutil import relative_uri
 
 from .access import Level, badge
 from .bibdata import BibCache, keywords
-from .bibstyle import FAMILIES, latex_text, plain, sort_date
+from .bibstyle import FAMILIES, latex_text, plain, short_who, sort_date
 from .export import FORMATS, write_all
 from .messages import Warn, warn
 
@@ -199,12 +199,26 @@ def select(
     return chosen
 
 
+_TYPE_GROUPS = {
+    "generic": "Other",
+    "part": "Chapters and papers",
+    "online": "Web pages",
+    "article": "Articles",
+    "book": "Books",
+    "report": "Reports",
+    "thesis": "Theses",
+    "patent": "Patents",
+    "periodical": "Periodicals",
+    "set": "Sets",
+}
+"""Group headings of ``:group: type``, by layout family."""
+
+
 def group_label(entry: Entry, field: str, access_labels: dict[str, str]) -> list[str]:
     """The group(s) an entry belongs to when a list is grouped by ``field``."""
     if field == "type":
         kind = FAMILIES.get(entry.type.lower(), "other")
-        names = {"generic": "Other", "part": "Chapters and papers", "online": "Web pages"}
-        return [names.get(kind, kind.capitalize() + "s")]
+        return [_TYPE_GROUPS.get(kind, kind.capitalize())]
     if field == "access":
         level = entry.fields.get("access", "").strip()
         return [access_labels.get(level, "Access not stated")]
@@ -213,7 +227,16 @@ def group_label(entry: Entry, field: str, access_labels: dict[str, str]) -> list
         return [str(year) if year else "Undated"]
     if field in ("author", "editor"):
         people = entry.persons.get(field) or []
-        return [str(people[0]) if people else "Other"]
+        if people:  # "Aksın, Özge": family name first, LaTeX decoded
+            person = people[0]
+            last = " ".join(plain(n) for n in (*person.prelast_names, *person.last_names))
+            first = " ".join(plain(n) for n in (*person.first_names, *person.middle_names))
+            return [f"{last}, {first}" if first else last]
+        if field == "author":
+            who = short_who(entry)  # an organisation, when no person is named
+            if who and any(entry.fields.get(f) for f in ("organization", "institution")):
+                return [who]
+        return ["Other"]
     value = entry.fields.get(field, "")
     if field == "keywords":
         return [k for k in keywords(entry)] or ["Other"]
