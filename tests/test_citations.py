@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -356,7 +357,10 @@ def test_exports_are_real_files(app: SphinxTestApp) -> None:
     bib = parse_string((out / hrefs[0]).read_text(encoding="utf-8"), "bibtex")
     assert list(bib.entries) == ["smith2020care", "fund2019places", "old2001"]
     assert bib.entries["smith2020care"].fields["access"] == "openathens"
-    ris = rispy.loads((out / hrefs[1]).read_text(encoding="utf-8"))
+    ris_text = (out / hrefs[1]).read_text(encoding="utf-8")
+    assert ris_text.startswith("TY  - JOUR\n")  # no counter lines: every line is a tag
+    assert all(re.match(r"^([A-Z][A-Z0-9]  - .*)?$", line) for line in ris_text.splitlines())
+    ris = rispy.loads(ris_text)
     assert ris[0]["title"] == "Care at home \u2013 what works"
     assert ris[0]["type_of_reference"] == "JOUR"
     assert ris[0]["doi"] == "10.1108/JICA-01-2020-0001"

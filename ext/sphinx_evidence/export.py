@@ -94,6 +94,12 @@ def _field(entry: Entry, *names: str) -> str:
     return ""
 
 
+def _title(entry: Entry) -> str:
+    """The title with its subtitle, as the house style shows it."""
+    title, subtitle = _field(entry, "title"), _field(entry, "subtitle")
+    return f"{title}: {subtitle}" if title and subtitle else title or subtitle
+
+
 def _pages(entry: Entry) -> tuple[str, str]:
     pages = plain(entry.fields.get("pages", ""))
     parts = re.split(r"\s*[-\u2013\u2014]+\s*", pages, maxsplit=1)
@@ -126,7 +132,7 @@ def ris_record(entry: Entry) -> dict[str, object]:
     record: dict[str, object] = {
         "type_of_reference": _RIS_TYPES.get(entry.type.lower(), "GEN"),
         "id": entry.key,
-        "title": _field(entry, "title"),
+        "title": _title(entry),
     }
     authors = [f"{fam}, {giv}" if giv else fam for fam, giv, _org in _persons(entry)]
     if authors:
@@ -161,17 +167,24 @@ def ris_record(entry: Entry) -> dict[str, object]:
     if _doi(entry):
         record["doi"] = _doi(entry)
     annotation = _field(entry, "annotation", "annote")
-    if annotation:
-        record["notes"] = [annotation]
+    if annotation:  # one note per paragraph: a RIS field is one line
+        record["notes"] = [" ".join(p.split()) for p in re.split(r"\n\s*\n", annotation) if p.strip()]
     keywords = [k.strip() for k in entry.fields.get("keywords", "").split(",") if k.strip()]
     if keywords:
         record["keywords"] = keywords
     return record
 
 
+class _PlainRisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." line before each record (not part of RIS)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def to_ris(entries: Sequence[Entry]) -> str:
     """The entries as RIS, written by rispy."""
-    return str(rispy.dumps([ris_record(e) for e in entries]))
+    return str(rispy.dumps([ris_record(e) for e in entries], implementation=_PlainRisWriter))
 
 
 def csl_item(entry: Entry) -> dict[str, object]:
@@ -179,7 +192,7 @@ def csl_item(entry: Entry) -> dict[str, object]:
     item: dict[str, object] = {
         "id": entry.key,
         "type": _CSL_TYPES.get(entry.type.lower(), "document"),
-        "title": _field(entry, "title"),
+        "title": _title(entry),
     }
     people = _persons(entry)
     if people:
