@@ -677,3 +677,12 @@ def test_group_headings_are_readable() -> None:
     assert group_label(entries["r"], "author", {}) == ["NHS Digital"]
     assert group_label(entries["t"], "type", {}) == ["Theses"]
     assert group_label(entries["r"], "type", {}) == ["Reports"]
+
+
+def test_epub_has_no_download_files(tmp_path: Path) -> None:
+    """An EPUB cannot carry .bib/.ris/.json downloads: none are written, so none warn."""
+    src = Path(__file__).parent / "roots" / "test-citations"
+    result = sphinx_build(src, tmp_path / "epub", "epub", "-d", str(tmp_path / "doctrees"))
+    assert result.returncode == 0, result.stderr
+    assert "unknown mimetype" not in result.stderr
+    assert not (tmp_path / "epub" / "_downloads").exists()

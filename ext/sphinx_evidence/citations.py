@@ -441,8 +441,9 @@ class BibliographyExtras(SphinxPostTransform):
 
 
 def add_exports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """In HTML, write the downloads of each list and link to them below it."""
-    if app.builder.format != "html":
+    """In HTML, write the downloads of each list and link to them below it (not in
+    e-books: an EPUB cannot carry .bib, .ris or .json files)."""
+    if app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     cache = domain_of(app.env).cache
     if cache is None:
