@@ -424,6 +424,8 @@ def test_bad_input_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> No
         "index.md:7: WARNING: unknown access level 'platinum' (known: free, openathens, abstract,"
         " subscription, staff) [evidence.access_unknown]",
         'index.md:11: WARNING: reading list: unknown key "ghostkey" [evidence.cite_unknown]',
+        'index.md:27: WARNING: reading list: unknown key "ghostafterblank"'
+        " [evidence.cite_unknown]",
         'index.md:21: WARNING: citation "notitle" cannot be written in the reference style'
         ' "author_year": missing title in notitle; shown as its key'
         ' (bibtex_reference_style = "evidence" names any entry) [evidence.bib_missing_field]',
@@ -571,7 +573,7 @@ def test_strict_build_lists_every_problem_and_fails(tmp_path: Path) -> None:
         "evidence.bib_unsafe_url",
         "evidence.cite_unknown",
     ]
-    assert len(subtypes) == 16
+    assert len(subtypes) == 17
     assert (tmp_path / "html" / "index.html").exists()
 
 

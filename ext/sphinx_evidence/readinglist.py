@@ -72,9 +72,11 @@ class ReadingListDirective(SphinxDirective):
 
     def _line_of(self, offset: int) -> int:
         """The source line of content line ``offset`` (reST and MyST count differently)."""
-        if self.content_offset >= self.lineno:  # reST: absolute, 0-based
-            return self.content_offset + offset + 1
-        return self.lineno + len(self.options) + offset + 1  # MyST: options, then content
+        if type(self.state).__module__.startswith("myst_parser"):
+            # MyST: content_offset counts the lines after the directive's first line up to its
+            # content (options, a YAML block and blank lines included)
+            return self.lineno + self.content_offset + offset + 1
+        return self.content_offset + offset + 1  # reST: absolute, 0-based
 
     def run(self) -> list[nodes.Node]:
         from .citations import domain_of
