@@ -60,6 +60,26 @@ def test_filter_by_access_level_and_words_without_reload(site: tuple[str, Any]) 
     form.get_by_label("OpenAthens").check()
     assert len(_visible_titles(page)) == 3
     assert page.evaluate("window.__marker") == "same page"
+    # accents are ignored ("partnerships" typed as "pärtnerships"); no match hides downloads
+    form.get_by_label("Words:").fill("p\u00e4rtnerships")
+    assert _visible_titles(page) == ["Places and NHS partnerships"]
+    downloads = page.locator(".evidence-reading-list").first.locator(".evidence-export")
+    assert downloads.is_visible()
+    form.get_by_label("Words:").fill("no such words")
+    assert status.inner_text() == "Showing 0 of 3 entries."
+    assert not downloads.is_visible()
+    page.close()
+
+
+def test_each_filter_form_has_its_own_name(site: tuple[str, Any]) -> None:
+    base, browser = site
+    page = browser.new_page()
+    page.goto(f"{base}/brief.html")
+    names = page.evaluate(
+        "() => Array.from(document.querySelectorAll('form.evidence-filter'))"
+        ".map((f) => f.getAttribute('aria-label'))"
+    )
+    assert names == ["Filter the list: Key publications", "Filter the list: Chosen"]
     page.close()
 
 

@@ -12,10 +12,23 @@
     return "none";
   }
 
+  /* Lower case without accents: "cafe" finds "Café". */
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   function searchText(item) {
     var copy = item.cloneNode(true);
     copy.querySelectorAll(".evidence-badge-tip").forEach(function (tip) { tip.remove(); });
-    return copy.textContent.toLowerCase();
+    return fold(copy.textContent);
+  }
+
+  /* A name for the list's filter form that no other landmark on the page shares. */
+  function formName(list, number) {
+    var section = list.closest("section");
+    var heading = section && section.querySelector("h1, h2, h3, h4, h5, h6");
+    var title = heading ? heading.textContent.replace(/[\u00b6#]\s*$/, "").trim() : "";
+    return title ? "Filter the list: " + title : "Filter reading list " + number;
   }
 
   function setup(list, number) {
@@ -36,7 +49,11 @@
     var form = document.createElement("form");
     form.className = "evidence-filter";
     form.setAttribute("role", "search");
-    form.setAttribute("aria-label", "Filter this list");
+    var name = formName(list, number + 1);
+    if (document.querySelector('form[aria-label="' + name.replace(/"/g, "") + '"]')) {
+      name += " (" + (number + 1) + ")";
+    }
+    form.setAttribute("aria-label", name);
     var boxes = {};
     if (levels.length > 1) {
       var fieldset = document.createElement("fieldset");
@@ -73,7 +90,7 @@
     list.insertBefore(form, list.firstChild);
 
     function apply() {
-      var wanted = words.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var wanted = fold(words.value).split(/\s+/).filter(Boolean);
       var shown = 0;
       items.forEach(function (item, i) {
         var box = boxes[levelOf(item)];
@@ -86,6 +103,8 @@
       list.querySelectorAll(".evidence-group").forEach(function (group) {
         group.hidden = !group.querySelector("li.evidence-entry:not([hidden])");
       });
+      var downloads = list.querySelector(".evidence-export");
+      if (downloads) downloads.hidden = shown === 0; // nothing shown: nothing to download
       status.textContent = shown === items.length
         ? "Showing all " + items.length + " entries."
         : "Showing " + shown + " of " + items.length + " entries.";
