@@ -389,6 +389,12 @@ def test_other_builders_show_lists_and_badges_in_words(tmp_path: Path, builder: 
         assert "See Smith and Jones [2020] and OpenAthens." in brief
         refs = (tmp_path / "text" / "references.txt").read_text(encoding="utf-8")
         assert "Cited on: A brief, A post" in refs
+    if builder == "singlehtml":  # one document of every page: footnotes keep their badges
+        single = BeautifulSoup(
+            (tmp_path / builder / "index.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        notes = [" ".join(n.get_text(" ").split()) for n in single.select("aside.footnote")]
+        assert any("Integrated care systems" in n and "Abstract only" in n for n in notes)
 
 
 # -- Bad input ---------------------------------------------------------------------------------

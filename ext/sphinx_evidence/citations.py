@@ -473,11 +473,16 @@ class FootnoteBadges(SphinxPostTransform):
 
         domain = domain_of(self.env)
         cache = domain.cache
-        cites = domain.footcites.get(self.env.docname)
-        if cache is None or not cites:
+        if cache is None or not domain.footcites:
             return
+        # every page's footnote citations: an assembled document (the PDF book, latex,
+        # singlehtml) holds the footnotes of all its pages
+        names = {
+            make_id(f"footcite-{key}"): key
+            for cites in domain.footcites.values()
+            for key, _line in cites
+        }
         levels = access_config(self.config).parsed
-        names = {make_id(f"footcite-{key}"): key for key, _line in cites}
         for footnote in self.document.findall(nodes.footnote):
             footnote_names: list[str] = footnote.get("names", [])
             found = [names[name] for name in footnote_names if name in names]
