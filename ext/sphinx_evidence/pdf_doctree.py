@@ -70,6 +70,10 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
     "Introduction" or a footnote ``id1`` share an id and links jump to the wrong page.
     """
 
+    # the root page has no start_of_file of its own: links to it go to its first section
+    root_section = next(iter(tree.findall(nodes.section)), None)
+    root_anchor = root_section["ids"][0] if root_section is not None and root_section["ids"] else ""
+
     def raw_href(match: re.Match[str]) -> str:
         other, anchor = match.group(1), match.group(2)
         return f'href="#{id_prefix(other)}{anchor}"' if anchor else match.group(0)
@@ -96,6 +100,8 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
             target = parse_doc_uri(refuri) if isinstance(refuri, str) else None
             if target and target[1]:
                 node["refuri"] = "#" + id_prefix(target[0]) + target[1]
+            elif target and target[0] == root_doc and root_anchor:
+                node["refuri"] = "#" + id_prefix(root_doc) + root_anchor
         for child in node.children:
             if isinstance(child, nodes.Element):
                 visit(child, docname)
