@@ -4,8 +4,9 @@ on the site that the seeds or the facts file do not give.
 How the seeds are compared:
 
 * The real site is built once (module fixture). The text of each page's main article is
-  taken (only the pages that hold the seed, ``SEED_PAGES``), with footnote markers and heading link symbols removed, and normalised: runs of
-  white space become one space and quotation marks (straight and curly) are dropped.
+  taken (only the pages that hold the seed, ``SEED_PAGES``), with footnote markers and
+  heading link symbols removed, and normalised: runs of white space become one space and
+  quotation marks (straight and curly) are dropped.
 * Each seed is cut into lines and then sentences, normalised the same way, after:
   ``SEED_FIXES`` (lines a PDF page break split, rejoined), ``FURNITURE`` (captured web-page
   or PDF furniture that is not content: left out, each listed), Markdown link and emphasis

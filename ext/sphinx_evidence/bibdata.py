@@ -20,7 +20,16 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from .bibstyle import MEMO, REQUIRED, SET_MEMBERS, EvidenceStyle, date_problem, doi_url, family, safe_url
+from .bibstyle import (
+    MEMO,
+    REQUIRED,
+    SET_MEMBERS,
+    EvidenceStyle,
+    date_problem,
+    doi_url,
+    family,
+    safe_url,
+)
 from .messages import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -178,8 +187,20 @@ def load(
 
 #: Fields a child entry never takes from the entry its ``crossref`` names.
 _NOT_INHERITED = {
-    "crossref", "xref", "xdata", "entryset", "ids", "keywords", "annotation", "access",
-    "label", "shorthand", "sortkey", "indextitle", "indexsorttitle", "note",
+    "crossref",
+    "xref",
+    "xdata",
+    "entryset",
+    "ids",
+    "keywords",
+    "annotation",
+    "access",
+    "label",
+    "shorthand",
+    "sortkey",
+    "indextitle",
+    "indexsorttitle",
+    "note",
 }
 #: The parent's title fields become these in a child (biblatex's inheritance for parts
 #: of a book or proceedings; a volume of a multi-volume work takes them as ``main...``).

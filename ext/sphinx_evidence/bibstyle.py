@@ -255,9 +255,7 @@ _CHARACTERS = {
 def _strip_commands(value: str) -> str:
     for command, word in _LOGOS.items():
         value = re.sub(re.escape(command) + r"(?![A-Za-z]) ?", word, value)
-    value = re.sub(
-        r"\\([A-Za-z]+)\s?", lambda m: _CHARACTERS.get(m.group(1), ""), value
-    )
+    value = re.sub(r"\\([A-Za-z]+)\s?", lambda m: _CHARACTERS.get(m.group(1), ""), value)
     return value.replace("~", "\u00a0").replace("\\", "")
 
 
@@ -353,8 +351,14 @@ def date_problem(entry: Entry) -> str | None:
     raw = fields.get("date", "").strip()
     if raw:
         ends = raw.split("/")
-        if len(ends) > 2 or _date_parts(ends[0]) is None or (
-            len(ends) == 2 and ends[1].strip() not in ("", "..") and _date_parts(ends[1]) is None
+        if (
+            len(ends) > 2
+            or _date_parts(ends[0]) is None
+            or (
+                len(ends) == 2
+                and ends[1].strip() not in ("", "..")
+                and _date_parts(ends[1]) is None
+            )
         ):
             return f'date "{raw[:40]}" is not a date such as 2019, 2019-11 or 2019-11-14'
     year = plain(fields.get("year", "")).strip()
@@ -374,8 +378,8 @@ def entry_date(entry: Entry) -> tuple[int | None, int | None, int | None]:
     if raw:
         parts = _date_parts(raw.split("/")[0])
         if parts is not None:
-            year, month, day = parts
-            return year, month if month is not None and month <= 12 else None, day
+            found_month = parts[1] if parts[1] is not None and parts[1] <= 12 else None
+            return parts[0], found_month, parts[2]
         leading = re.match(r"^(\d{4})\b", raw)  # as far as it can be read (2019-13: 2019)
         if leading:
             return int(leading.group(1)), None, None
@@ -406,7 +410,7 @@ def _one_date(year: int, month: int | None, day: int | None) -> str:
 
 def date_text(entry: Entry) -> str:
     """The date as far as it is known: ``2019``, ``November 2019``, ``14 November 2019``,
-    ``Spring 2019``; a range as ``March–May 2018``; a month with no year as the month."""
+    ``Spring 2019``; a range as ``March\u2013May 2018``; a month with no year as the month."""
     raw = entry.fields.get("date", "").strip()
     if raw:
         ends = [_date_parts(part) for part in raw.split("/")[:2]]

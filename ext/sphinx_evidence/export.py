@@ -168,7 +168,9 @@ def ris_record(entry: Entry) -> dict[str, object]:
         record["doi"] = _doi(entry)
     annotation = _field(entry, "annotation", "annote")
     if annotation:  # one note per paragraph: a RIS field is one line
-        record["notes"] = [" ".join(p.split()) for p in re.split(r"\n\s*\n", annotation) if p.strip()]
+        record["notes"] = [
+            " ".join(p.split()) for p in re.split(r"\n\s*\n", annotation) if p.strip()
+        ]
     keywords = [k.strip() for k in entry.fields.get("keywords", "").split(",") if k.strip()]
     if keywords:
         record["keywords"] = keywords

@@ -136,7 +136,9 @@ def _stray_autolink(definition: nodes.definition) -> bool:
     for name in definition.findall(nodes.field_name):
         if name.astext().strip().lower() == "autolink":
             return True
-    return any(_AUTOLINK_LINE.match(p.astext().strip()) for p in definition.findall(nodes.paragraph))
+    return any(
+        _AUTOLINK_LINE.match(p.astext().strip()) for p in definition.findall(nodes.paragraph)
+    )
 
 
 def _detached_paragraph(definition: nodes.definition) -> nodes.paragraph | None:

@@ -229,7 +229,7 @@ def group_label(entry: Entry, field: str, access_labels: dict[str, str]) -> list
         return [str(year) if year else "Undated"]
     if field in ("author", "editor"):
         people = entry.persons.get(field) or []
-        if people:  # "Aksın, Özge": family name first, LaTeX decoded
+        if people:  # family name first, LaTeX decoded: "Aks{\\i}n" is "Aks\u0131n"
             person = people[0]
             last = " ".join(plain(n) for n in (*person.prelast_names, *person.last_names))
             first = " ".join(plain(n) for n in (*person.first_names, *person.middle_names))
