@@ -270,14 +270,15 @@ extensions = {extensions!r}
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
 bibtex_bibfiles = ["references.bib"]
 bibtex_encoding = "utf-8"
-bibtex_reference_style = "author_year"
 html_theme = "furo"
 language = "en_GB"
 {extra}'''
 
 STOCK_CONF = """bibtex_default_style = "unsrt"
+bibtex_reference_style = "author_year"
 """
 OURS_CONF = """bibtex_default_style = "evidence"
+bibtex_reference_style = "evidence"
 evidence_access_help_page = "access"
 evidence_glossary_autolink = os.environ.get("BENCH_AUTOLINK", "1") != "0"
 """

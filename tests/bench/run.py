@@ -539,8 +539,8 @@ def run(
             "`@online` as `@misc` (stock pybtex styles crash on the biblatex types), "
             "`{bibliography}` with `:filter:` in place of `{reading-list}`, and sphinx-design "
             "badges in place of `{access}`; the prose, glossary, citations and pages are the same. "
-            "Stock uses the `unsrt` style (`alpha` labels collide on a corpus this size), "
-            "ours the house style.",
+            "Stock uses the `unsrt` style (`alpha` labels collide on a corpus this size) and "
+            "`author_year` citations, ours the house style for both.",
             "Times are wall-clock seconds of one run (`-j "
             f"{jobs}`) on a machine that may be shared; compare the ratios, not the seconds. "
             "CPU time (user plus system, from `os.wait4`) is less disturbed by other work "
