@@ -265,8 +265,10 @@ def test_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> None:
     assert lines == {
         "glossary.md:11: WARNING: glossary entry 'Devolution' cites no source "
         "(add a {cite:p} reference) [evidence.term_no_source]",
-        "glossary.md:21: WARNING: glossary entry 'Empty' has an empty definition "
+        "glossary.md:24: WARNING: glossary entry 'Empty' has an empty definition "
         "[evidence.term_empty]",
+        "glossary.md:21: WARNING: glossary term 'Integrated Care System' is defined again "
+        "(first in glossary, line 4); links cannot tell them apart [evidence.term_duplicate]",
         "glossary.md:14: WARNING: glossary entry 'Unused term': an :autolink: setting is "
         "read only at the end of the definition; this one is ignored "
         "[evidence.term_autolink]",
@@ -290,6 +292,7 @@ def test_unused_warning_is_opt_in(app: SphinxTestApp) -> None:
         "glossary entry 'ics' is used on no page [evidence.term_unused]",
         "glossary entry 'Devolution' is used on no page [evidence.term_unused]",
         "glossary entry 'Unused term' is used on no page [evidence.term_unused]",
+        "glossary entry 'Integrated Care System' is used on no page [evidence.term_unused]",
         "glossary entry 'Empty' is used on no page [evidence.term_unused]",
     ]
     assert "glossary.md:14: WARNING: glossary entry 'Unused term'" in warnings

@@ -38,6 +38,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from . import config as config_mod
+from .bibstyle import entry_date, plain, short_who
 from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
 from .glossary_match import Candidate, Matcher, is_case_sensitive, plurals
 from .messages import Warn, warn
@@ -230,20 +231,8 @@ def source_label(env: BuildEnvironment, key: str) -> tuple[str, str, str] | None
         bib = bibdata.data.entries[key]
     except (KeyError, AttributeError):
         return None
-
-    def clean(text: str) -> str:
-        return " ".join(text.replace("{", "").replace("}", "").replace("\\&", "&").split())
-
-    people = bib.persons.get("author") or bib.persons.get("editor") or []
-    names = [clean(" ".join(p.prelast_names + p.last_names)) for p in people]
-    if not names:
-        for name in ("organization", "institution", "publisher", "journal"):
-            if bib.fields.get(name):
-                names = [clean(bib.fields[name])]
-                break
-    author = f"{names[0]} et al." if len(names) > 2 else " and ".join(names) or "Anonymous"
-    year = clean(bib.fields.get("year", "")) or "n.d."
-    return author, year, clean(bib.fields.get("title", ""))
+    year = entry_date(bib)[0]  # as the reference list dates it (a biblatex date too)
+    return short_who(bib), str(year) if year else "n.d.", plain(bib.fields.get("title", ""))
 
 
 def _warn_case_duplicates(entries: list[Entry]) -> None:
@@ -260,6 +249,14 @@ def _warn_case_duplicates(entries: list[Entry]) -> None:
                     Warn.term_case_duplicate,
                     f"glossary term {norm!r} differs only in case from {other[0]!r} "
                     f"({first_doc}, line {first_line}); links cannot tell them apart",
+                    location=entry.location,
+                )
+            elif other[1] is not entry:
+                first_doc, first_line = other[1].location
+                warn(
+                    Warn.term_duplicate,
+                    f"glossary term {norm!r} is defined again (first in {first_doc}, line "
+                    f"{first_line}); links cannot tell them apart",
                     location=entry.location,
                 )
 

@@ -51,6 +51,8 @@ class Warn(Enum):
     """A glossary entry with an empty definition."""
     term_no_source = "term_no_source"
     """A glossary definition that cites no source."""
+    term_duplicate = "term_duplicate"
+    """A glossary name defined twice (Sphinx's own warning gives a wrong line in MyST)."""
     term_autolink = "term_autolink"
     """An ``:autolink:`` setting that is not at the end of its definition (ignored)."""
     term_unused = "term_unused"
