@@ -283,15 +283,19 @@ def test_dates_seasons_ranges_and_bad_dates() -> None:
     assert bad == {"m13", "d45", "m00", "noleap", "badmonth", "noyear"}
 
 
+HOUSE_CONF = (
+    'extensions = ["myst_parser", "sphinx_evidence"]\n'
+    'bibtex_bibfiles = ["refs.bib"]\n'
+    'bibtex_default_style = "evidence"\n'
+    'bibtex_reference_style = "evidence"\n'
+)
+"""conf.py of a small project in the house styles (bibliography and in-text)."""
+
+
 def test_in_text_citations_name_entries_as_their_labels(tmp_path: Path) -> None:
     """The house reference style: organisations and date-only entries cited as the list
     labels them, with the same letters; an entry with no author or title by its key."""
-    (tmp_path / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinx_evidence"]\n'
-        'bibtex_bibfiles = ["refs.bib"]\n'
-        'bibtex_default_style = "evidence"\n'
-        'bibtex_reference_style = "evidence"\n'
-    )
+    (tmp_path / "conf.py").write_text(HOUSE_CONF)
     (tmp_path / "refs.bib").write_text(
         "@report{one, title={One}, institution={NHS Digital}, year={2018}}\n"
         "@report{two, title={Two}, institution={NHS Digital}, year={2018}}\n"
@@ -654,10 +658,7 @@ def test_keyprefix_bibliographies_work_as_stock(tmp_path: Path) -> None:
     """A ``{bibliography}`` with ``:keyprefix:`` is cited by prefixed keys, as in stock
     sphinxcontrib-bibtex; an unknown key is still reported."""
     shutil.copy(Path(__file__).parent / "roots" / "test-citations" / "refs.bib", tmp_path)
-    (tmp_path / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinx_evidence"]\nbibtex_bibfiles = ["refs.bib"]\n'
-        'bibtex_default_style = "evidence"\nbibtex_reference_style = "evidence"\n'
-    )
+    (tmp_path / "conf.py").write_text(HOUSE_CONF)
     (tmp_path / "index.md").write_text(
         "# Prefix\n\nPrefixed {cite:p}`pre-smith2020care`, missing {cite:p}`pre-nosuch`.\n\n"
         "```{bibliography}\n:keyprefix: pre-\n```\n"

@@ -243,20 +243,19 @@ def _warn_case_duplicates(entries: list[Entry]) -> None:
             other = seen.get(norm.lower())
             if other is None:
                 seen[norm.lower()] = (norm, entry)
-            elif other[0] != norm:
+            elif other[0] != norm or other[1] is not entry:
                 first_doc, first_line = other[1].location
+                if other[0] != norm:
+                    kind = Warn.term_case_duplicate
+                    what = (
+                        f"differs only in case from {other[0]!r} ({first_doc}, line {first_line})"
+                    )
+                else:
+                    kind = Warn.term_duplicate
+                    what = f"is defined again (first in {first_doc}, line {first_line})"
                 warn(
-                    Warn.term_case_duplicate,
-                    f"glossary term {norm!r} differs only in case from {other[0]!r} "
-                    f"({first_doc}, line {first_line}); links cannot tell them apart",
-                    location=entry.location,
-                )
-            elif other[1] is not entry:
-                first_doc, first_line = other[1].location
-                warn(
-                    Warn.term_duplicate,
-                    f"glossary term {norm!r} is defined again (first in {first_doc}, line "
-                    f"{first_line}); links cannot tell them apart",
+                    kind,
+                    f"glossary term {norm!r} {what}; links cannot tell them apart",
                     location=entry.location,
                 )
 
