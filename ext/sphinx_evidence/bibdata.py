@@ -157,7 +157,7 @@ def load(
     style = style or EvidenceStyle()
     formatted: dict[str, Text] = {}
     for key, entry in data.entries.items():
-        at = where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
+        at = _locate(where, key, paths)
         problems.extend(check_entry(entry, at, levels))
         try:
             formatted[key] = style.format_text(entry)
@@ -215,9 +215,6 @@ def resolve_links(
     problems: list[Problem] = []
     done: set[str] = set()
 
-    def at(key: str) -> Where:
-        return where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
-
     def inherit(key: str, chain: tuple[str, ...]) -> None:
         if key in done:
             return
@@ -228,7 +225,7 @@ def resolve_links(
             return
         parent = data.entries.get(parent_key)
         if parent is None or parent_key in chain:
-            there = at(key)
+            there = _locate(where, key, paths)
             what = "names no entry" if parent is None else "makes a loop"
             problems.append(
                 Problem(
@@ -264,7 +261,7 @@ def resolve_links(
             if member is not None and member.type.lower() != "set":
                 members.append(member)
             elif name:
-                there = at(key)
+                there = _locate(where, key, paths)
                 problems.append(
                     Problem(
                         Warn.bib_missing_field,
@@ -284,6 +281,11 @@ def _line_of(text: str, message: str) -> int:
         if at >= 0:
             return text.count("\n", 0, at) + 1
     return 1
+
+
+def _locate(where: dict[str, Where], key: str, paths: Sequence[Path]) -> Where:
+    """Where entry ``key`` starts (its first file's top when the scan did not find it)."""
+    return where.get(key) or _find(where, key) or Where(str(paths[0]) if paths else "", 1)
 
 
 def _find(where: dict[str, Where], key: str) -> Where | None:

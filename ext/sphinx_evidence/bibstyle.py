@@ -311,6 +311,13 @@ def person_text(person: Person) -> str:
     return name
 
 
+def name_parts(person: Person) -> tuple[str, str]:
+    """(family name, given names) as plain text: ``("Smith", "Jane Ann")``."""
+    family = " ".join(plain(p) for p in (*person.prelast_names, *person.last_names))
+    given = " ".join(plain(p) for p in (*person.first_names, *person.middle_names))
+    return family, given
+
+
 def names_list(names: list[str], limit: int = 6) -> str:
     """``A``, ``A and B``, ``A, B and C``; more than ``limit`` names end in "et al."."""
     if len(names) > limit:
@@ -414,12 +421,10 @@ def date_text(entry: Entry) -> str:
     raw = entry.fields.get("date", "").strip()
     if raw:
         ends = [_date_parts(part) for part in raw.split("/")[:2]]
-        if ends[0] is not None and ends[0][1] in SEASONS:
-            return _one_date(*ends[0])
         if ends[0] is not None:
             first = _one_date(*ends[0])
             last = ends[1] if len(ends) == 2 else None
-            if last is None or last == ends[0]:
+            if last is None or last == ends[0] or ends[0][1] in SEASONS:
                 return first
             if last[0] == ends[0][0] and ends[0][1] and last[1] and not ends[0][2] and not last[2]:
                 return f"{first.rsplit(' ', 1)[0]}\u2013{_one_date(*last)}"

@@ -16,7 +16,7 @@ import rispy
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
-from .bibstyle import doi_url, entry_date, person_text, plain, safe_url
+from .bibstyle import doi_url, entry_date, name_parts, person_text, plain, safe_url
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("bib", "BibTeX", "application/x-bibtex"),
@@ -121,8 +121,7 @@ def _persons(entry: Entry) -> list[tuple[str, str, bool]]:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     found = []
     for person in people:
-        given = " ".join(plain(p) for p in (*person.first_names, *person.middle_names))
-        family = " ".join(plain(p) for p in (*person.prelast_names, *person.last_names))
+        family, given = name_parts(person)
         found.append((family, given, not given) if given else (person_text(person), "", True))
     return found
 

@@ -131,8 +131,6 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _render_body(self, docname: str, tree: nodes.document) -> str:
         tree.settings = self.docsettings
-        # an e-mail address cloaked with <span>s would be split into several link parts
-        tree.settings.cloak_email_addresses = False
         self.secnumbers = {}
         self.fignumbers = self.env.toc_fignumbers.get(docname, {})
         self.imgpath = self.imagedir
@@ -145,6 +143,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def write_documents(self, _docnames: Set[str]) -> None:
         self.prepare_writing(self.env.all_docs.keys())
+        # an e-mail address cloaked with <span>s would be split into several link parts
+        self.docsettings.cloak_email_addresses = False
         self._keep_bibliography_nodes()
         self.jobs = []
         singles = pdf_docnames(self.config, self.env.found_docs)

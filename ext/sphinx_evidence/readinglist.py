@@ -36,7 +36,7 @@ from sphinx.util.osutil import relative_uri
 
 from .access import Level, badge
 from .bibdata import BibCache, keywords
-from .bibstyle import FAMILIES, latex_text, plain, short_who, sort_date
+from .bibstyle import FAMILIES, latex_text, name_parts, plain, short_who, sort_date
 from .export import FORMATS, write_all
 from .messages import Warn, warn
 
@@ -230,10 +230,8 @@ def group_label(entry: Entry, field: str, access_labels: dict[str, str]) -> list
     if field in ("author", "editor"):
         people = entry.persons.get(field) or []
         if people:  # family name first, LaTeX decoded: "Aks{\\i}n" is "Aks\u0131n"
-            person = people[0]
-            last = " ".join(plain(n) for n in (*person.prelast_names, *person.last_names))
-            first = " ".join(plain(n) for n in (*person.first_names, *person.middle_names))
-            return [f"{last}, {first}" if first else last]
+            family, given = name_parts(people[0])
+            return [f"{family}, {given}" if given else family]
         if field == "author":
             who = short_who(entry)  # an organisation, when no person is named
             if who and any(entry.fields.get(f) for f in ("organization", "institution")):
