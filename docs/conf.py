@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE / "_ext"))
 
 # -- Project -------------------------------------------------------------------------------
 project = "Place-based Care Knowledge Hub"
@@ -19,6 +25,10 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinx_evidence",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinxext.opengraph",
+    "hub_site",  # docs/_ext/hub_site.py
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -40,8 +50,8 @@ evidence_access_help_page = "access"
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = project
-html_static_path: list[str] = []
-html_last_updated_fmt = ""
+html_static_path = ["_static"]
+html_last_updated_fmt = "%-d %B %Y"  # "1 December 2026"
 html_show_sourcelink = False
 html_theme_options = {
     "navigation_with_keys": True,
@@ -58,3 +68,49 @@ linkcheck_allowed_redirects = {
     r"https://doi\.org/.*": r".*",
     r"https://www\.kingsfund\.org\.uk/.*": r"https://www\.kingsfund\.org\.uk/.*",
 }
+
+# -- Hosting -------------------------------------------------------------------------------
+# The site's public address, never guessed: the GitHub Pages workflow sets HUB_BASEURL from
+# the Pages URL, Read the Docs sets READTHEDOCS_CANONICAL_URL. A local build has none: its
+# pages then have no canonical link, and its feed links relative to itself.
+html_baseurl = os.environ.get("HUB_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+if html_baseurl and not html_baseurl.endswith("/"):
+    html_baseurl += "/"
+
+# sitemap.xml (sphinx-sitemap). A sitemap needs absolute addresses: a local build lists the
+# pages at the local preview address (``python3 -m http.server -d build/html 8000``).
+LOCAL_PREVIEW = "http://127.0.0.1:8000/"
+site_url = html_baseurl or LOCAL_PREVIEW
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
+
+# 404.html (sphinx-notfound-page, from docs/404.md): absolute links under the site's path.
+notfound_urls_prefix = urlparse(html_baseurl).path or "/"
+
+# OpenGraph and Twitter card metadata (sphinxext-opengraph); descriptions from each page's
+# summary (docs/_ext/hub_site.py) or its first paragraph.
+ogp_site_url = html_baseurl
+ogp_image = "_static/hub-card.png"
+ogp_image_alt = f"{project}: evidence briefs, guidance summaries and blog posts"
+ogp_social_cards = {"enable": False}  # no generated images: one site card
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+
+
+def _in_git_work_tree(path: Path) -> bool:
+    git = shutil.which("git")
+    if git is None:
+        return False
+    result = subprocess.run(
+        [git, "-C", str(path), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() == "true"
+
+
+# "Last updated" dates from git history (not file times); a copy of the site outside a git
+# work tree simply shows none.
+if _in_git_work_tree(HERE):
+    extensions.append("sphinx_last_updated_by_git")
+    git_last_updated_timezone = "Europe/London"

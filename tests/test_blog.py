@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -324,11 +325,42 @@ def test_atom_feed(app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch) -> None:
     assert 'href="https://example.org/hub/blog/atom.xml"' in head
 
 
-@pytest.mark.sphinx("html", testroot="blog", freshenv=True)
-def test_no_feed_without_a_base_url(app: SphinxTestApp) -> None:
+@pytest.mark.sphinx(
+    "html",
+    testroot="blog",
+    srcdir="blog-feed-local",
+    freshenv=True,
+    confoverrides={"project": "Test blog"},
+)
+def test_feed_without_a_base_url_links_relative_to_itself(
+    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local build (no public address) still has a valid feed: links relative to the
+    feed, ids stable tag: URIs, and feedparser reads it without complaint."""
+    import feedparser
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     app.build()
-    assert not (Path(app.outdir) / "blog" / "atom.xml").exists()
-    assert "application/atom+xml" not in (Path(app.outdir) / "blog" / "first.html").read_text()
+    path = Path(app.outdir) / "blog" / "atom.xml"
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.id == "tag:test-blog,2019:blog/atom.xml"
+    ids = [entry.id for entry in parsed.entries]
+    assert ids == ["tag:test-blog,2021:blog/second", "tag:test-blog,2019:blog/first", ids[2]]
+    assert ids[2].startswith("tag:test-blog,2019:blog/")  # undated: the feed's first year
+    feed = ET.parse(path).getroot()
+    links = [str(link.get("href")) for link in feed.iter(f"{ATOM}link")]
+    assert links[:2] == ["atom.xml", "index.html"]
+    assert "second.html" in links
+    assert not [link for link in links if "://" in link or link.startswith("/")]
+    # the page announces the feed, relative to itself
+    head = (Path(app.outdir) / "blog" / "first.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in head
+    assert 'href="atom.xml"' in head
+    # ids do not depend on where the site is built
+    first_build = path.read_text(encoding="utf-8")
+    app.build(force_all=True)
+    assert path.read_text(encoding="utf-8") == first_build
 
 
 @pytest.mark.sphinx("html", testroot="blog", freshenv=True)

@@ -44,7 +44,7 @@ class BlogConfig:
     feed: bool = field(
         default=True,
         metadata={
-            "help": "HTML: write an Atom feed <path>/atom.xml (only when html_baseurl is set)."
+            "help": "HTML: write an Atom feed <path>/atom.xml (absolute links with html_baseurl)."
         },
     )
     feed_length: int = field(

@@ -302,6 +302,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         outdir = Path(self.outdir)
         written: list[Path] = []
         failures: list[str] = []
+        notices: set[str] = set()
         for job in status_iterator(
             self.jobs,
             __("writing PDFs... "),
@@ -320,7 +321,10 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 continue
             for message in result.messages:
                 warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
+            notices |= result.notices
             written.append(target)
+        for notice in sorted(notices):
+            logger.info(notice)
         if failures:
             raise PdfBuildError("could not write " + "; ".join(failures))
         missing = [p.name for p in written if not p.is_file() or p.read_bytes()[:5] != b"%PDF-"]

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,21 +32,68 @@ class PdfWriteError(Exception):
     """WeasyPrint (or the post-processing) failed to write a PDF."""
 
 
+ENVIRONMENT_NOTICES = {
+    "HarfBuzz-Subset": (
+        "WeasyPrint found no HarfBuzz-Subset library and subsets fonts with fontTools, which is"
+        " slower; the PDFs are the same. Install the Debian package libharfbuzz-subset0 (the"
+        " docs session does this where it can) to make PDF builds faster."
+    ),
+}
+"""WeasyPrint warnings about its own environment, not about the document, by a phrase they
+contain: each is reported once per build at info level instead of as a warning."""
+
+
 @dataclass
 class RenderResult:
-    """What one PDF render reported."""
+    """What one PDF render reported: problems in the document, and notices about the
+    environment WeasyPrint runs in (see :data:`ENVIRONMENT_NOTICES`)."""
 
     path: Path
     messages: list[str] = field(default_factory=list)
+    notices: set[str] = field(default_factory=set)
 
 
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.notices: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        for phrase, notice in ENVIRONMENT_NOTICES.items():
+            if phrase in message:
+                self.notices.add(notice)
+                return
+        self.messages.append(message)
+
+
+QUIET_LOGGERS = {
+    "weasyprint": logging.NOTSET,
+    "weasyprint.progress": logging.NOTSET,
+    "fontTools": logging.WARNING,
+}
+"""Loggers kept from the root logger while WeasyPrint runs (with the level each is held to):
+some packages (accessible-pygments, which furo loads) configure the root logger at INFO
+on import, which would print every fontTools subsetting step. WeasyPrint's warnings reach
+:class:`_Collect`; its progress and fontTools' steps are not ours to print."""
+
+
+@contextmanager
+def _quiet_loggers() -> Iterator[None]:
+    saved = []
+    for name, level in QUIET_LOGGERS.items():
+        lg = logging.getLogger(name)
+        saved.append((lg, lg.propagate, lg.level))
+        lg.propagate = False
+        if level:
+            lg.setLevel(level)
+    try:
+        yield
+    finally:
+        for lg, propagate, level in saved:
+            lg.propagate = propagate
+            lg.setLevel(level)
 
 
 def _describe(element: Any) -> str:
@@ -73,15 +122,12 @@ def _describe_links(document: Any, pdf: Any) -> None:
 
 def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> RenderResult:
     """Render ``html`` to ``target``; raise :class:`PdfWriteError` when that fails."""
-    # progress messages are not ours to print (some packages configure the root logger)
-    progress = logging.getLogger("weasyprint.progress")
-    progress_propagates, progress.propagate = progress.propagate, False
-    from weasyprint import CSS, HTML
-    from weasyprint.logger import LOGGER
-    from weasyprint.urls import URLFetcher
+    with _quiet_loggers():  # importing WeasyPrint parses its own stylesheets, with progress
+        from weasyprint import CSS, HTML
+        from weasyprint.logger import LOGGER
+        from weasyprint.urls import URLFetcher
 
     collect = _Collect()
-    LOGGER.addHandler(collect)
     real_root = base_url.resolve().as_uri() + "/"
 
     class LocalFetcher(URLFetcher):
@@ -94,17 +140,20 @@ def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> Rend
             return super().fetch(url, headers)
 
     fetcher = LocalFetcher(allowed_protocols=("file", "data"))
+    LOGGER.addHandler(collect)
     try:
-        document = HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher, media_type="print")
-        css = CSS(filename=str(stylesheet), url_fetcher=fetcher)
-        pdf_bytes = document.write_pdf(
-            stylesheets=[css], pdf_variant="pdf/ua-1", finisher=_describe_links
-        )
+        with _quiet_loggers():
+            document = HTML(
+                string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher, media_type="print"
+            )
+            css = CSS(filename=str(stylesheet), url_fetcher=fetcher)
+            pdf_bytes = document.write_pdf(
+                stylesheets=[css], pdf_variant="pdf/ua-1", finisher=_describe_links
+            )
     except Exception as err:
         raise PdfWriteError(f"WeasyPrint failed: {type(err).__name__}: {err}") from err
     finally:
         LOGGER.removeHandler(collect)
-        progress.propagate = progress_propagates
     if not pdf_bytes:
         raise PdfWriteError("WeasyPrint wrote nothing")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +165,7 @@ def write_pdf(html: str, base_url: Path, target: Path, stylesheet: Path) -> Rend
             pdf.save(target, deterministic_id=True, fix_metadata_version=False)
     except pikepdf.PdfError as err:
         raise PdfWriteError(f"post-processing failed: {err}") from err
-    return RenderResult(target, collect.messages)
+    return RenderResult(target, collect.messages, collect.notices)
 
 
 def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
