@@ -300,7 +300,7 @@ def test_a_new_valid_entry_passes_every_check(tmp_path: Path) -> None:
     [
         ("  access = {free},\n", ""),
         ("access = {free}", "access = {gold}"),
-        ("@article{", "@articel{"),
+        ("@article{", "@journalarticle{"),
         ("doi = {10.5555/example.2024.001}", "doi = {doi:10.5555/example.2024.001}"),
         ("  journal", "  url = {ftp://example.org/file},\n  journal"),
     ],
