@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from sphinx_evidence import bibcheck
-from sphinx_evidence.bib import importer
+import sphinx_evidence.bib.importer as importer
+import sphinx_evidence.bibcheck as bibcheck
 from tests.conftest import REPO, copy_site
 from tests.helpers import sphinx_build
 
@@ -156,6 +156,60 @@ def test_fields_are_mapped_to_the_house_style(bib: Path) -> None:
     csl = entries["sample2023anchorinstitutions"]
     assert csl.fields["journal"] == "Example Review of Public Health"
     assert "  title = {Population health \\& place: an example web page},\n" in text
+
+
+EDGES = r"""@string{kf = {The King's Fund}}
+@article{a1,
+  title = {{A Wholly Braced Title}},
+  author = {{The King's Fund}},
+  journaltitle = {Some Journal},
+  date = {2020-05-12},
+}
+@book{b1,
+  title = {A book},
+  author = {John Smith and Jones, Jr, Bob},
+  publisher = kf,
+  year = {2021},
+  month = {May},
+  annote = {private},
+}
+@phdthesis{c1,
+  title = {A thesis},
+  author = {Doe, Jane},
+  school = {University of Example},
+  year = 2019,
+  month = 13,
+}
+@misc{d1,
+  title = {A web page of nobody in particular},
+  howpublished = {\url{https://example.org/x}},
+  url = {file:///Users/jane/x.html},
+}
+"""
+
+
+def test_biblatex_forms_names_and_dates(
+    bib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "edges.bib"
+    export.write_text(EDGES, encoding="utf-8")
+    _, out = run(bib, str(export), capsys=capsys)
+    entries = parse_file(str(bib)).entries
+    # an organisation references.bib already has keeps its key prefix (kingsfund2019hwbics)
+    article = entries["kingsfund2020whollybraced"]
+    assert article.fields["title"] == "A Wholly Braced Title"  # the enclosing braces removed
+    assert (article.fields["journal"], article.fields["year"]) == ("Some Journal", "2020")
+    assert article.fields["month"] == "May"  # from date
+    book = entries["smith2021book"]
+    assert [str(p) for p in book.persons["author"]] == ["Smith, John", "Jones, Jr, Bob"]
+    assert book.fields["publisher"] == "The King's Fund"  # @string resolved
+    thesis = entries["doe2019thesis"]
+    assert thesis.type == "thesis" and thesis.fields["type"] == "phdthesis"
+    assert thesis.fields["institution"] == "University of Example"
+    assert "month" not in thesis.fields and 'month "13" not understood' in out
+    web = entries["anon_webpage"]
+    assert web.type == "online" and web.fields["url"] == "https://example.org/x"
+    assert "url (a private local path)" in out and "key starts with anon" in out
 
 
 def test_access_marker_until_set(bib: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1031,6 +1031,11 @@ def merge(
                 result.duplicates.append((record, why))
                 continue
             record.key = make_key(record, taken, prefixes)
+            if record.key.startswith("anon"):
+                record.notes.append(
+                    "no author or organisation: the key starts with anon; rename it "
+                    "if you know who published it"
+                )
             record.fields["access"] = options.access or ACCESS_MARKER
             if options.keywords:
                 record.fields["keywords"] = ", ".join(options.keywords)
@@ -1092,7 +1097,7 @@ def report(result: Result, bib: Path, dry_run: bool, options: Options) -> None:
     print(summary + (" (dry run: nothing written)" if dry_run else ""))
     if dry_run and result.text:
         print("\nWould append:\n\n" + result.text)
-    if result.added and not options.access:
+    if result.added and not options.access and not dry_run:
         print(
             f"Next: set access = {{{ACCESS_MARKER}}} in each new entry to one of: "
             f"{', '.join(ACCESS_LEVELS)} (nox -s lint lists the ones left)."
