@@ -212,6 +212,28 @@ def test_biblatex_forms_names_and_dates(
     assert "url (a private local path)" in out and "key starts with anon" in out
 
 
+def test_a_mendeley_bibtex_export(bib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = bib.read_bytes()
+    status, out = run(bib, "--access", "free", str(IMPORTS / "mendeley.bib"), capsys=capsys)
+    assert status == 0 and bib.read_bytes().startswith(before)
+    entries = parse_file(str(bib)).entries
+    article = entries["specimen2020socialprescribing"]
+    assert (
+        article.fields["title"]
+        == "Social prescribing in primary care networks: a fictional evaluation"
+    )
+    assert article.fields["url"] == "https://example.org/social_prescribing_2020"  # unescaped
+    assert (article.fields["eprint"], article.fields["eprinttype"]) == ("99999999", "pubmed")
+    assert not {"file", "abstract", "keywords", "mendeley-groups", "mendeley-tags"} & set(
+        article.fields
+    )
+    assert "Mendeley" not in bib.read_bytes()[len(before) :].decode("utf-8").replace(
+        "% Imported from mendeley.bib", ""
+    )
+    assert entries["eilg2017localpartnerships"].type == "report"
+    assert "mendeley-groups (reference-manager groups)" in out
+
+
 def test_access_marker_until_set(bib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(bib, str(ENDNOTE), capsys=capsys)
     entries = parse_file(str(bib)).entries

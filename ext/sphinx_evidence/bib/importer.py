@@ -103,6 +103,8 @@ _BIB_KEEP = {
     "issn": "issn",
     "eprint": "eprint",
     "eprinttype": "eprinttype",
+    "archiveprefix": "eprinttype",  # Mendeley's name for it
+    "pmid": "pmid",  # a PubMed id: written as eprint, eprinttype = {pubmed}
     "url": "url",
     "doi": "doi",
     "urldate": "urldate",
@@ -119,6 +121,7 @@ _DROP_REASONS = {
     "abstract": "--keep-abstract keeps it",
     "keywords": "reference-manager tags; --keywords sets the site's reading-list words",
     "mendeley-tags": "reference-manager tags",
+    "mendeley-groups": "reference-manager groups",
     "note": "a reference-manager note",
     "annote": "a private note",
     "annotation": "a private note (the site's annotation is the brief's description)",
@@ -489,6 +492,7 @@ def _set_link(record: Record, name: str, value: str) -> None:
             record.dropped.append(f'doi "{value[:60]}" (not a DOI)')
         return
     value = re.sub(r"^\\url\{(.*)\}$", r"\1", value)
+    value = re.sub(r"\\([_%&#~$])", r"\1", value)  # Mendeley escapes these; a url is verbatim
     if _LOCAL_PATH.search(value):
         record.dropped.append("url (a private local path)")
     elif _HTTP.match(value):
@@ -569,6 +573,10 @@ def read_bibtex(path: Path, text: str, options: Options) -> list[Record]:
                 year = value
             elif house == "month":
                 month = value
+            elif house == "pmid":
+                if "eprint" not in record.fields:
+                    record.fields["eprint"] = value
+                    record.fields["eprinttype"] = "pubmed"
             elif house == "title":
                 record.fields["title"] = _strip_outer_braces(" ".join(value.split()))
             else:
