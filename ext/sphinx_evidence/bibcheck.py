@@ -31,7 +31,7 @@ _FENCE = re.compile(
 ACCESS_TODO = "TODO"
 #: A field value naming a file on someone's computer (a reference manager's attachment).
 _LOCAL_PATH = re.compile(
-    r"(?:^|[\s{:;])(?:file:|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
+    r"(?:^|[\s{:;])(?:file://|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
 )
 _RST_LIST = re.compile(
     r"^\.\. reading-list::[^\n]*\n(?P<body>(?:[ \t]+[^\n]*\n|[ \t]*\n)*)", re.MULTILINE

@@ -275,7 +275,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _HTTP = re.compile(r"^https?://[^\s{}\"<>]+$", re.IGNORECASE)
 #: A value that names a file on someone's computer.
 _LOCAL_PATH = re.compile(
-    r"(?:^|[\s{:;])(?:file:|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
+    r"(?:^|[\s{:;])(?:file://|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
 )
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
