@@ -241,3 +241,12 @@ def bench(session: nox.Session) -> None:
     table in docs/benchmarks.md, ``-- --help`` for the rest)."""
     _install(session, "bench")
     session.run("python", "tests/bench/run.py", *session.posargs)
+
+
+@nox.session(name="add-refs")
+def add_refs(session: nox.Session) -> None:
+    """Add references exported from Zotero, EndNote or Mendeley (RIS, BibTeX, CSL-JSON) to
+    references.bib: ``nox -s add-refs -- FILE...`` (``-- --help`` for the options,
+    ``-- --dry-run FILE`` to see what would change)."""
+    _install(session, "docs")
+    session.run("python", "-m", "sphinx_evidence.bib.importer", *session.posargs)

@@ -178,6 +178,10 @@ TITLE_CORRECTIONS: dict[str, str] = {
     "Putting health into place (NHS England\u2019s Healthy New Towns programme)": (
         "Putting Health into Place"
     ),
+    # the brief's link text, not the title (the facts file verifies the title on a CLES copy)
+    "The NHS an anchor": (
+        "How can health care organisations maximise their resources to improve population health?"
+    ),
 }
 
 QUOTES = re.compile("[\"'\u2018\u2019\u201c\u201d]")
