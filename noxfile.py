@@ -250,3 +250,25 @@ def add_refs(session: nox.Session) -> None:
     ``-- --dry-run FILE`` to see what would change)."""
     _install(session, "docs")
     session.run("python", "-m", "sphinx_evidence.bib.importer", *session.posargs)
+
+
+@nox.session
+def new(session: nox.Session) -> None:
+    """Start a page from a template: ``nox -s new -- post|brief|guidance "Title"`` writes it
+    with its front matter, lists it in its section and says what to edit next."""
+    _install(session, "docs")
+    session.run("python", "-m", "sphinx_evidence.newpage", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """A quick check of a content change (about a minute): the strict HTML build (into
+    build/check/, nothing published; front matter, citations, glossary terms, links) and the
+    check of references.bib. The PDFs and the test suite are left to ``nox -s docs`` / tests."""
+    _install(session, "docs")
+    session.run(
+        "sphinx-build", *STRICT, "-q", "-b", "html", "-d", str(DOCTREES / "check"),
+        "docs", str(BUILD / "check"), *session.posargs,
+    )  # fmt: skip
+    session.run("python", "-m", "sphinx_evidence.bibcheck", "references.bib", "--docs", "docs")
+    session.log("No problems found: the site builds strictly and references.bib passes.")
