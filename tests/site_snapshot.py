@@ -26,6 +26,9 @@ def page_texts(html_dir: Path) -> dict[str, str]:
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         article = soup.find("article") or soup.body
+        # the tables of settings and warnings are generated from the code (and change with it)
+        for generated in soup.select("table.evidence-docs-table"):
+            generated.decompose()
         text = article.get_text(" ") if article else ""
         texts[rel] = re.sub(r"\s+", " ", text).strip()
     return texts

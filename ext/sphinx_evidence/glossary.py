@@ -27,6 +27,7 @@ For the PDF builder :func:`terms_used` lists the entries a page uses.
 from __future__ import annotations
 
 import hashlib
+from fnmatch import fnmatchcase
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,30 +41,16 @@ from sphinx.environment import BuildEnvironment
 from . import config as config_mod
 from .bibstyle import entry_date, plain, short_who
 from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
-from .glossary_match import Candidate, Matcher, is_case_sensitive, plurals
+from .glossary_match import Candidate, Matcher, is_abbreviation, is_case_sensitive, plurals
 from .messages import Warn, warn
 
 PREFIX = "evidence_glossary"
+
+#: Pages that only lead to other pages: left out of "Used on" lists unless a site says so.
+DEFAULT_NAVIGATION_PAGES = ("index", "*/index", "genindex", "search", "tags/*", "*/tags/*")
 STATIC = Path(__file__).parent / "static"
 ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
 
-DEFAULT_COMMON_WORDS = (
-    "place",
-    "places",
-    "system",
-    "systems",
-    "neighbourhood",
-    "neighbourhoods",
-    "care",
-    "health",
-    "partnership",
-    "partnerships",
-    "board",
-    "network",
-    "community",
-    "population",
-    "evidence",
-)
 
 
 @dataclass(frozen=True)
@@ -71,30 +58,58 @@ class GlossaryConfig:
     """Options of the glossary cross-links (``evidence_glossary_<name>`` in conf.py)."""
 
     autolink: bool = field(
-        default=True,
+        default=False,
         metadata={"help": "Auto-link the first mention of each glossary term on each page."},
     )
     previews: bool = field(
-        default=True,
+        default=False,
         metadata={"help": "HTML: show a term's definition and source on hover, focus or tap."},
     )
     backlinks: bool = field(
-        default=True,
+        default=False,
         metadata={"help": 'End each glossary entry with "Used on:" and the pages using it.'},
     )
     backlinks_label: str = field(
         default="Used on:",
         metadata={"help": "The words before the list of pages using an entry."},
     )
+    backlinks_exclude: list[str] | tuple[str, ...] = field(
+        default=DEFAULT_NAVIGATION_PAGES,
+        metadata={
+            "help": 'Glob patterns of docnames left out of "Used on" lists: navigation '
+            "pages such as indexes and tag pages."
+        },
+    )
+    backlinks_fold: int = field(
+        default=5,
+        metadata={
+            "help": 'A "Used on" list longer than this folds into a disclosure '
+            "(<details>) in HTML; 0: never fold."
+        },
+    )
     warn_unused: bool = field(
         default=False,
         metadata={"help": "Warn (evidence.term_unused) about entries no page uses."},
     )
-    common_words: list[str] | tuple[str, ...] = field(
-        default=DEFAULT_COMMON_WORDS,
+    house_rules: bool = field(
+        default=False,
         metadata={
-            "help": "Single words auto-linked only through an entry's stated "
-            "`:autolink:` forms (so 'take place' is never linked)."
+            "help": "Warn about glossary entries that break the house rules: an empty "
+            "definition, no cited source, names that differ only in case or are defined twice."
+        },
+    )
+    single_words: bool = field(
+        default=False,
+        metadata={
+            "help": "Auto-link a name that is one ordinary word (not an abbreviation) without "
+            "its entry opting in with `:autolink:`; the common words are still left out."
+        },
+    )
+    common_words: list[str] | tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "With single_words: single words auto-linked only through an entry's "
+            "stated `:autolink:` forms (so 'take place' is never linked)."
         },
     )
 
@@ -105,6 +120,17 @@ class GlossaryConfig:
         if isinstance(words, str) or not all(isinstance(w, str) for w in words):
             raise ValueError("common_words must be a list of words")
         object.__setattr__(self, "common_words", tuple(w.lower() for w in words))
+        pages = self.backlinks_exclude
+        if isinstance(pages, str) or not all(isinstance(p, str) for p in pages):
+            raise ValueError("backlinks_exclude must be a list of glob patterns")
+        object.__setattr__(self, "backlinks_exclude", tuple(pages))
+        if not isinstance(self.backlinks_fold, int) or self.backlinks_fold < 0:
+            raise ValueError("backlinks_fold must be 0 or more")
+
+    @property
+    def active(self) -> bool:
+        """Whether the write-time pass changes anything (else stock Sphinx resolves {term})."""
+        return self.autolink or self.previews or self.backlinks
 
 
 def glossary_config(config: Config) -> GlossaryConfig:
@@ -122,7 +148,9 @@ def candidates(entries: list[Entry], cfg: GlossaryConfig) -> list[Candidate]:
             forms = [
                 name
                 for name in entry.names
-                if not (" " not in name and name.lower() in cfg.common_words)
+                if " " in name.strip()
+                or is_abbreviation(name)
+                or (cfg.single_words and name.lower() not in cfg.common_words)
             ]
         else:
             forms = list(entry.autolink)
@@ -146,7 +174,11 @@ class _Cache:
 
 def _cache(domain: GlossaryDomain, cfg: GlossaryConfig) -> _Cache:
     entries = domain.all_entries()
-    signature = (tuple((e.key, e.names, e.autolink) for e in entries), cfg.common_words)
+    signature = (
+        tuple((e.key, e.names, e.autolink) for e in entries),
+        cfg.common_words,
+        cfg.single_words,
+    )
     cache: _Cache | None = getattr(domain, "_evidence_cache", None)
     if cache is None or cache.signature != signature:
         cache = _Cache()
@@ -200,10 +232,15 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
     return text or docname
 
 
-def backlinks(env: BuildEnvironment, entry: Entry) -> list[str]:
-    """Pages (other than the entry's own) that mention ``entry``, in toctree order."""
+def backlinks(env: BuildEnvironment, entry: Entry, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Pages (other than the entry's own) that mention ``entry``, in toctree order, but
+    those matching a glob pattern of ``exclude`` (navigation pages)."""
     domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
-    return [doc for doc in domain.data["used_by"].get(entry.key, []) if doc != entry.docname]
+    return [
+        doc
+        for doc in domain.data["used_by"].get(entry.key, [])
+        if doc != entry.docname and not any(fnmatchcase(doc, pat) for pat in exclude)
+    ]
 
 
 def terms_used(env: BuildEnvironment, docname: str) -> list[Entry]:
@@ -286,7 +323,8 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     cfg = glossary_config(env.config)
     domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]
     entries = domain.all_entries()
-    _warn_case_duplicates(entries)
+    if cfg.house_rules:
+        _warn_case_duplicates(entries)
     domain.data["mentions"] = _mentions(env, domain, cfg)
     used_by: dict[str, list[str]] = {}
     for doc in doc_order(env):
@@ -311,7 +349,8 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
             entry = by_key[key]
             parts.append((entry.signature(), [labels.get(k) for k in entry.cite_keys]))
         for entry in domain.data["entries"].get(docname, []):
-            parts.append([(doc, page_title(env, doc)) for doc in backlinks(env, entry)])
+            pages = backlinks(env, entry, cfg.backlinks_exclude)
+            parts.append([(doc, page_title(env, doc)) for doc in pages])
         new[docname] = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
     domain.data["fingerprints"] = new
     return [docname for docname, digest in new.items() if old.get(docname) != digest]

@@ -48,7 +48,8 @@ class Entry:
     """The id of the entry's first term node."""
     names: tuple[str, ...]
     autolink: tuple[str, ...] | None
-    """``None``: every name (but common single words); ``()``: never; else these forms."""
+    """``None``: every name but single ordinary words; ``()``: never; else these forms
+    (``:autolink: yes`` gives every name)."""
     abbreviation: str | None
     expansion: str | None
     paragraph: nodes.paragraph | None
@@ -183,7 +184,11 @@ def _line_fixer(source: str | None) -> Callable[[nodes.term], int | None]:
     return fix
 
 
-def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
+def _entries_of(
+    doctree: nodes.document, docname: str, house_rules: bool = True, autolink: bool = True
+) -> list[Entry]:
+    """The glossary entries of a page. ``house_rules``: warn about empty or unsourced
+    definitions; ``autolink``: read (and remove) a trailing ``:autolink:`` field."""
     entries: list[Entry] = []
     fixers: dict[str | None, Callable[[nodes.term], int | None]] = {}
     for glossary in doctree.findall(addnodes.glossary):
@@ -198,16 +203,20 @@ def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
             if source not in fixers:
                 fixers[source] = _line_fixer(source)
             line = fixers[source](terms[0])
-            value = _take_autolink_field(definition)
-            autolink = parse_autolink(value) if value is not None else None
-            if _stray_autolink(definition):
+            value = _take_autolink_field(definition) if autolink else None
+            forms = parse_autolink(value) if value is not None else None
+            if value is not None and forms is None:  # ":autolink: yes": every name, one word too
+                forms = names
+            if autolink and _stray_autolink(definition):
                 warn(
                     Warn.term_autolink,
                     f"glossary entry {names[0]!r}: an :autolink: setting is read only at the "
                     "end of the definition; this one is ignored",
                     location=(docname, line),
                 )
-            if not definition.astext().strip():
+            if not house_rules:
+                pass
+            elif not definition.astext().strip():
                 warn(
                     Warn.term_empty,
                     f"glossary entry {names[0]!r} has an empty definition",
@@ -226,7 +235,7 @@ def _entries_of(doctree: nodes.document, docname: str) -> list[Entry]:
                     docname=docname,
                     anchor=anchor,
                     names=names,
-                    autolink=autolink,
+                    autolink=forms,
                     abbreviation=abbreviation,
                     expansion=names[1] if abbreviation else None,
                     paragraph=_detached_paragraph(definition),
@@ -304,7 +313,13 @@ def collect(env: BuildEnvironment, docname: str, doctree: nodes.document, tags: 
     ``tags``: the builder's tags, to leave out ``{only}`` blocks it drops.
     """
     domain = env.domains[DOMAIN]
-    domain.data["entries"][docname] = _entries_of(doctree, docname)
+    config = env.config
+    domain.data["entries"][docname] = _entries_of(
+        doctree,
+        docname,
+        house_rules=bool(config.evidence_glossary_house_rules),
+        autolink=bool(config.evidence_glossary_autolink),
+    )
     domain.data["texts"][docname] = prose_text(doctree, only_filter(tags))
     domain.data["explicit"][docname] = explicit_targets(doctree)
     domain.data["optout"][docname] = _opted_out(env, docname)
