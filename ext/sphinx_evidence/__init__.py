@@ -14,11 +14,31 @@ One entry in ``extensions`` (``"sphinx_evidence"``) sets up every part:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
 __version__ = "0.1.0"
+
+
+def foreign_cite_domain(app: Sphinx) -> bool:
+    """Whether another extension (not sphinxcontrib-bibtex) already registered a ``cite``
+    domain. Then the citations feature stands aside, with a warning, instead of crashing."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    from .messages import Warn, warn
+
+    other = app.registry.domains.get("cite")
+    if other is None or issubclass(other, BibtexDomain):
+        return False
+    warn(
+        Warn.config,
+        f"a 'cite' domain is already registered ({other.__module__}.{other.__name__}): "
+        "sphinx_evidence's citations, which build on sphinxcontrib-bibtex, are not set up",
+        location=str(Path(app.confdir) / "conf.py"),
+    )
+    return True
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -31,8 +51,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .pdf import setup_pdf
 
     app.setup_extension("sphinx_design")
-    app.setup_extension("sphinxcontrib.bibtex")
-    parts = (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf, setup_a11y)
+    parts = [setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf, setup_a11y]
+    if foreign_cite_domain(app):
+        parts.remove(setup_citations)
+    else:
+        app.setup_extension("sphinxcontrib.bibtex")
     for setup_part in parts:
         setup_part(app)
     return {

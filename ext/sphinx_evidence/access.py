@@ -20,13 +20,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxRole
-from sphinx.util.osutil import ensuredir
 
 from . import config as cfg
+from .core.assets import STATIC, add_page_asset, has_class
 from .messages import Warn, warn
 
 PREFIX = "evidence_access"
-STATIC = Path(__file__).parent / "static"
 BADGE_CLASS = "evidence-badge"
 COLOURS_CSS = "evidence-access-colours.css"
 
@@ -240,30 +239,25 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 
 
 def _builder_inited(app: Sphinx) -> None:
-    if app.builder.format != "html":
-        return
-    app.add_css_file("evidence-access.css")
-    app.add_css_file(COLOURS_CSS)
-    app.add_js_file("evidence-readinglist.js", loading_method="defer")
     settings = access_config(app.config)
     if settings.help_page and settings.help_page not in app.env.found_docs and app.env.found_docs:
         warn(Warn.config, f"evidence_access_help_page {settings.help_page!r} is not a page")
 
 
-def _copy_static(app: Sphinx, exc: Exception | None) -> None:
-    if exc is not None or app.builder.format != "html":
+#: Classes that show a page uses badges, tooltips or reading lists (and so their assets).
+MARKERS = ("evidence-badge", "evidence-reading-list", "evidence-level-", "evidence-cite-wrap")
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Link the badges' stylesheets and the reading-list script from pages using them."""
+    if not has_class(doctree, *MARKERS):
         return
-    static = Path(app.outdir) / "_static"
-    ensuredir(static)
-    (static / "evidence-access.css").write_text(
-        (STATIC / "access.css").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    (static / "evidence-readinglist.js").write_text(
-        (STATIC / "readinglist.js").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    (static / COLOURS_CSS).write_text(
-        colours_css(access_config(app.config).parsed), encoding="utf-8"
-    )
+    add_page_asset(app, STATIC / "access.css", "evidence-access.css", priority=500)
+    colours = colours_css(access_config(app.config).parsed)
+    add_page_asset(app, None, COLOURS_CSS, content=colours, priority=501)
+    add_page_asset(app, STATIC / "readinglist.js", "evidence-readinglist.js", loading_method="defer")
 
 
 def setup_access(app: Sphinx) -> None:
@@ -271,6 +265,6 @@ def setup_access(app: Sphinx) -> None:
     cfg.register(app, PREFIX, AccessConfig)
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("build-finished", _copy_static)
+    app.connect("html-page-context", _page_context)
     app.add_role("access", AccessRole())
     app.connect("doctree-resolved", badges_to_html, priority=600)

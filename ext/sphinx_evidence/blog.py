@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import shutil
 from collections.abc import Iterable, Set
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,6 +43,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import config as cfg
+from .core.assets import STATIC, add_page_asset, has_class
 from .blog_feed import feed_link, feed_path, write_feed
 from .blog_meta import BlogConfig, Post, PostDate, format_date, iso_date, parse_post, slug
 from .docs_tables import setup_docs_tables
@@ -117,7 +117,7 @@ def _config(config: Config) -> BlogConfig:
 
 def _is_under(docname: str, folder: str) -> bool:
     folder = folder.strip("/")
-    return not folder or docname.startswith(folder + "/")
+    return bool(folder) and docname.startswith(folder + "/")
 
 
 def _doc_link(target: str, text: str, refdoc: str) -> addnodes.pending_xref:
@@ -377,14 +377,12 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     _config(config)  # raises ConfigError when unusable
 
 
-def _add_assets(app: Sphinx) -> None:
-    """HTML builders only: copy ``blog.css`` into ``_static`` and link it from every page."""
-    if app.builder.format != "html":
-        return
-    static = Path(app.builder.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(Path(__file__).parent / "static" / CSS, static / CSS)
-    app.add_css_file(CSS)
+def _add_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """HTML builders only: link ``blog.css`` from pages with a post header or a post list."""
+    if has_class(doctree, "evidence-post"):
+        add_page_asset(app, STATIC / CSS, CSS, priority=503)
 
 
 def setup_blog(app: Sphinx) -> None:
@@ -407,6 +405,6 @@ def setup_blog(app: Sphinx) -> None:
     app.add_transform(ReadPost)
     app.connect("env-updated", _env_updated)
     app.connect("env-get-outdated", _env_get_outdated)
-    app.connect("builder-inited", _add_assets)
+    app.connect("html-page-context", _add_assets)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)

@@ -33,8 +33,11 @@ class BlogConfig:
     """Blog settings (``evidence_blog_<name>`` in ``conf.py``)."""
 
     path: str = field(
-        default="blog",
-        metadata={"help": "Folder (relative to the source directory) whose pages can be posts."},
+        default="",
+        metadata={
+            "help": "Folder (relative to the source directory) whose pages are blog posts; "
+            "empty: no page is a post (a {postlist} then lists none)."
+        },
     )
     tags_path: str = field(
         default="blog/tags",

@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pybtex.plugin
@@ -29,6 +30,7 @@ from pybtex.database import Entry
 from pybtex.style.template import FieldIsMissing
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -39,12 +41,69 @@ from sphinxcontrib.bibtex.foot_domain import BibtexFootDomain
 from sphinxcontrib.bibtex.foot_roles import FootCiteRole
 from sphinxcontrib.bibtex.roles import CiteRole
 
+from . import config as cfg
 from . import readinglist as rl
 from .access import access_config, badge
 from .bibdata import BibCache, load, signature
 from .bibstyle import EvidenceStyle
 from .citestyle import EvidenceReferenceStyle
+from .core.nodes import chained
 from .messages import Warn, warn
+
+PREFIX = "evidence_citations"
+
+
+@dataclass(frozen=True)
+class CitationsConfig:
+    """Options of the citations (``evidence_citations_<name>`` in conf.py). Reading lists
+    and the ``evidence`` styles are asked for by name; everything else here is off until
+    a site turns it on."""
+
+    cited_on: bool = field(
+        default=False,
+        metadata={"help": 'End each entry of a {bibliography} with "Cited on:" and its pages.'},
+    )
+    exports: bool = field(
+        default=False,
+        metadata={
+            "help": "HTML: link BibTeX, RIS and CSL-JSON downloads of each {bibliography} "
+            "below it (reading lists always have them)."
+        },
+    )
+    tooltips: bool = field(
+        default=False,
+        metadata={
+            "help": "HTML: a citation's title tooltip also shows on keyboard focus and is "
+            "the link's accessible description."
+        },
+    )
+    house_rules: bool = field(
+        default=False,
+        metadata={
+            "help": "Check every .bib entry against the house style (required fields, dates, "
+            "safe links, markup, access levels) and report unknown citation keys as "
+            "evidence.cite_unknown (shown as text) instead of bibtex.key_not_found."
+        },
+    )
+
+
+def citations_config(config: Config) -> CitationsConfig:
+    """The validated citation options of a project."""
+    return cfg.read(config, PREFIX, CitationsConfig)
+
+
+def _house_rules(config: Config) -> bool:
+    return bool(getattr(config, f"{PREFIX}_house_rules", False))
+
+
+def _shares_data(config: Config) -> bool:
+    """Whether sphinxcontrib-bibtex is handed our tolerant parse (the house style needs its
+    crossref and @set handling); otherwise the stock extension parses as it always does."""
+    return config.bibtex_default_style == "evidence" or _house_rules(config)
+
+
+#: Problems of a .bib that replace the stock parser's own errors when we parse for it.
+PARSE_PROBLEMS = frozenset({Warn.bib_syntax, Warn.bib_duplicate})
 
 
 class EvidenceBibDomain(Domain):
@@ -179,6 +238,8 @@ def _load_bibfiles(app: Sphinx) -> None:
         domain.data["changed_keys"] = before ^ after
         domain.data["cache"] = cache
         domain.data["levels"] = set(levels)
+    if not _shares_data(app.config):
+        return
     stock = cast("BibtexDomain", app.env.get_domain("cite"))
     stock.data["bibdata"] = BibData(
         encoding=encoding,
@@ -188,8 +249,10 @@ def _load_bibfiles(app: Sphinx) -> None:
         },
         data=cache.data,
     )
+    rules = _house_rules(app.config)
     for problem in cache.problems:
-        warn(problem.kind, problem.message, location=problem.location)
+        if rules or problem.kind in PARSE_PROBLEMS:
+            warn(problem.kind, problem.message, location=problem.location)
 
 
 # -- Roles --------------------------------------------------------------------------------
@@ -218,6 +281,8 @@ class EvidenceCiteRole(CiteRole):
         except ValueError:
             return super().result_nodes(document, env, node, is_ref)
         domain_of(env).note_cited(env.docname, (t.key for t in targets))
+        if not _house_rules(env.config):  # stock behaviour: bibtex.key_not_found
+            return super().result_nodes(document, env, node, is_ref)
         prefixed = [t for t in targets if t.key not in entries and _maybe_prefixed(t.key, entries)]
         if prefixed:  # a {bibliography} :keyprefix: key: the stock resolver decides
             return super().result_nodes(document, env, node, is_ref)
@@ -245,6 +310,10 @@ class EvidenceFootCiteRole(FootCiteRole):
         keys = [k.strip() for k in self.text.split(",") if k.strip()]
         domain_of(self.env).note_cited(self.env.docname, keys)
         known = [entries[k].key for k in keys if k in entries]
+        if not _house_rules(self.config):  # stock behaviour: bibtex.key_not_found
+            cites = domain_of(self.env).footcites.setdefault(self.env.docname, [])
+            cites.extend((k, self.lineno) for k in known)
+            return super().run()
         for key in keys:
             if key not in entries:
                 warn(
@@ -438,6 +507,7 @@ class BibliographyExtras(SphinxPostTransform):
             return
         by_id = {c.citation_id: c for c in stock.citations}
         levels = access_config(self.config).parsed
+        options = citations_config(self.config)
         lists: dict[nodes.Element, list[Entry]] = {}
         for found in list(self.document.findall(_bibliography_item)):
             node = cast("nodes.Element", found)
@@ -452,14 +522,17 @@ class BibliographyExtras(SphinxPostTransform):
                     nodes.Text(" "),
                     badge(level, self.config, bracket=True, levels=levels),
                 ]
-            para = cited_on_paragraph(
-                domain.cited_on.get(citation.key, ()), node["docname"], self.env
-            )
-            if para is not None:
-                node.append(para)
+            if options.cited_on:
+                para = cited_on_paragraph(
+                    domain.cited_on.get(citation.key, ()), node["docname"], self.env
+                )
+                if para is not None:
+                    node.append(para)
             parent = node.parent
             if parent is not None:
                 lists.setdefault(parent, []).append(entry)
+        if not options.exports:
+            return
         for n, (parent, entries) in enumerate(lists.items(), 1):
             stem = rl.export_stem(self.env.docname, f"bibliography-{n}")
             parent["evidence_export"] = (stem, [entry.key for entry in entries])
@@ -530,7 +603,7 @@ class FootnoteBadges(SphinxPostTransform):
 def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Turn the ``title`` of each citation link into a tooltip that also shows on keyboard
     focus and is the link's accessible description (``aria-describedby``)."""
-    if app.builder.format != "html":
+    if app.builder.format != "html" or not citations_config(app.config).tooltips:
         return
     count = 0
     for cite in list(doctree.findall(nodes.inline)):
@@ -556,18 +629,30 @@ def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 # -- HTML: a citation list that passes axe -----------------------------------------------------
 
 
-def visit_citation_html(self: Any, node: nodes.citation) -> None:
-    """A citation as a list item of a role="list" (docutils' doc-biblioentry fails axe)."""
-    if not isinstance(node.previous_sibling(), nodes.citation):
-        self.body.append('<div role="list" class="citation-list">\n')
-    self.body.append(self.starttag(node, "div", classes=["citation"], role="listitem"))
+def _citation_visitors(before: tuple[Any, Any]) -> tuple[Any, Any]:
+    """With ``evidence_a11y_fixes``: a citation as a list item of a role="list"
+    (docutils' doc-biblioentry fails axe); otherwise the visitor registered before."""
 
+    def on(self: Any) -> bool:
+        return bool(getattr(self.config, "evidence_a11y_fixes", False))
 
-def depart_citation_html(self: Any, node: nodes.citation) -> None:
-    """Close the item, and the list after the last citation."""
-    self.body.append("</div>\n")
-    if not isinstance(node.next_node(descend=False, siblings=True), nodes.citation):
+    def visit_citation_html(self: Any, node: nodes.citation) -> None:
+        if not on(self):
+            before[0](self, node)
+            return
+        if not isinstance(node.previous_sibling(), nodes.citation):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=["citation"], role="listitem"))
+
+    def depart_citation_html(self: Any, node: nodes.citation) -> None:
+        if not on(self):
+            before[1](self, node)
+            return
         self.body.append("</div>\n")
+        if not isinstance(node.next_node(descend=False, siblings=True), nodes.citation):
+            self.body.append("</div>\n")
+
+    return visit_citation_html, depart_citation_html
 
 
 class SafeBibtexDomain(BibtexDomain):
@@ -597,8 +682,17 @@ class SafeBibtexDomain(BibtexDomain):
             return contnode
 
 
+def _config_inited(app: Sphinx, config: Config) -> None:
+    citations_config(config)
+    if config.bibtex_bibfiles is None and "sphinxcontrib.bibtex" not in config.extensions:
+        # set up by us, not asked for: a site without a bibliography builds as before
+        config.bibtex_bibfiles = []
+
+
 def setup_citations(app: Sphinx) -> None:
     """Register the citations feature with app."""
+    cfg.register(app, PREFIX, CitationsConfig)
+    app.connect("config-inited", _config_inited)
     # the house styles by name, also where the package's entry points are not installed
     pybtex.plugin.register_plugin("pybtex.style.formatting", "evidence", EvidenceStyle)
     sphinxcontrib.bibtex.plugin.register_plugin(
@@ -609,7 +703,11 @@ def setup_citations(app: Sphinx) -> None:
     app.add_directive("reading-list", rl.ReadingListDirective)
     skip = (rl.visit_skip, None)
     app.add_node(rl.reading_list, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
-    app.add_node(nodes.citation, override=True, html=(visit_citation_html, depart_citation_html))
+    app.add_node(
+        nodes.citation,
+        override=True,
+        html=_citation_visitors(chained(app, "html", nodes.citation)),
+    )
     app.add_role("cite", EvidenceCiteRole(), override=True)
     for name in BibtexDomain._role_names:
         app.add_role_to_domain("cite", name, EvidenceCiteRole(), override=True)

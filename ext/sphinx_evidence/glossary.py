@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 from fnmatch import fnmatchcase
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from . import config as config_mod
+from .core.assets import STATIC, add_page_asset, has_class
 from .bibstyle import entry_date, plain, short_who
 from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
 from .glossary_match import Candidate, Matcher, is_abbreviation, is_case_sensitive, plurals
@@ -48,7 +48,6 @@ PREFIX = "evidence_glossary"
 
 #: Pages that only lead to other pages: left out of "Used on" lists unless a site says so.
 DEFAULT_NAVIGATION_PAGES = ("index", "*/index", "genindex", "search", "tags/*", "*/tags/*")
-STATIC = Path(__file__).parent / "static"
 ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
 
 
@@ -360,15 +359,13 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     glossary_config(config)
 
 
-def _builder_inited(app: Sphinx) -> None:
-    if app.builder.format != "html":
-        return
-    static = Path(app.builder.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    for source, target in ASSETS.items():
-        shutil.copyfile(STATIC / source, static / target)
-    app.add_css_file(ASSETS["glossary.css"])
-    app.add_js_file(ASSETS["glossary.js"], loading_method="defer")
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Link the glossary's stylesheet and script from pages with term links or backlinks."""
+    if has_class(doctree, "evidence-term"):
+        add_page_asset(app, STATIC / "glossary.css", ASSETS["glossary.css"], priority=502)
+        add_page_asset(app, STATIC / "glossary.js", ASSETS["glossary.js"], loading_method="defer")
 
 
 def setup_glossary(app: Sphinx) -> None:
@@ -378,7 +375,7 @@ def setup_glossary(app: Sphinx) -> None:
     config_mod.register(app, PREFIX, GlossaryConfig)
     app.add_domain(GlossaryDomain)
     app.connect("config-inited", _config_inited)
-    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _page_context)
     # late, so that text other features add while reading is seen as the page's prose
     app.connect(
         "doctree-read",

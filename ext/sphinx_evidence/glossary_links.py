@@ -3,8 +3,8 @@
 :class:`GlossaryLinks` is a post-transform that runs for every builder before Sphinx's
 own reference resolver. It walks each page once, in document order, and
 
-* resolves ``{term}`` references itself (exact name, then ignoring case; an unknown term
-  is reported as ``evidence.term_unknown`` and left as plain text);
+* resolves ``{term}`` references itself (exact name, then ignoring case); an unknown term
+  is left to Sphinx's resolver, which reports it as stock ``ref.term``;
 * links the first mention of each entry in prose (explicit or not) with stock
   ``reference`` nodes (``abbreviation`` inside for an abbreviation), so LaTeX, text, man
   and texinfo output get ordinary internal links;
@@ -25,7 +25,6 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
@@ -38,6 +37,7 @@ from .glossary import (
     page_title,
     source_label,
 )
+from .core.nodes import disclosure, setup_nodes
 from .glossary_data import DOMAIN, Entry, GlossaryDomain
 from .glossary_match import (
     is_abbreviation,
@@ -46,7 +46,6 @@ from .glossary_match import (
     plurals,
     prose_items,
 )
-from .messages import Warn, warn
 
 #: Builders whose pages get hover/focus previews (not epub, not the PDF builder).
 PREVIEW_BUILDERS = ("html", "dirhtml", "singlehtml")
@@ -81,6 +80,8 @@ class GlossaryLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = glossary_config(self.config)
+        if not cfg.active:  # nothing asked for: Sphinx resolves {term} as it always does
+            return
         domain: GlossaryDomain = self.env.domains[DOMAIN]  # type: ignore[assignment]
         self.domain = domain
         self.cfg = cfg
@@ -96,6 +97,12 @@ class GlossaryLinks(SphinxPostTransform):
         seen: dict[str | None, set[str]] = {}
         allowed: dict[str | None, set[str]] = {}
         keep = only_filter(self.builder.tags)
+        # entries a page links with {term}: never auto-linked there, not even before the link
+        explicit: dict[str | None, set[str]] = {}
+        for xref in self.document.findall(is_explicit_term):
+            key = self.lookup(str(xref.get("reftarget", "")))  # type: ignore[union-attr]
+            if key is not None:
+                explicit.setdefault(xref.get("refdoc", self.fromdoc), set()).add(key)  # type: ignore[union-attr]
         for doc, node in list(prose_items(self.document, self.fromdoc, keep)):
             first = seen.setdefault(doc, set())
             if isinstance(node, addnodes.pending_xref):
@@ -111,7 +118,11 @@ class GlossaryLinks(SphinxPostTransform):
             pieces: list[nodes.Node] = []
             pos = 0
             for found in matcher.finditer(text):
-                if found.key in first or found.key not in allowed[doc]:
+                if (
+                    found.key in first
+                    or found.key not in allowed[doc]
+                    or found.key in explicit.get(doc, ())
+                ):
                     continue
                 first.add(found.key)
                 entry = self.by_key[found.key]
@@ -168,18 +179,9 @@ class GlossaryLinks(SphinxPostTransform):
         key = self.lookup(target)
         contnode = node[0] if node.children else nodes.inline(target, target)
         if key is None or key not in self.by_key:
-            # as Sphinx's resolver would: intersphinx and other handlers may know the term
-            try:
-                other = self.env.events.emit_firstresult(
-                    "missing-reference", self.env, node, contnode, allowed_exceptions=(NoUri,)
-                )
-            except NoUri:
-                other = None
-            if other is not None:
-                node.replace_self(other)
-                return
-            warn(Warn.term_unknown, f"term not in glossary: {target!r}", location=_where(node))
-            node.replace_self(contnode.deepcopy())
+            # left to Sphinx's own resolver: intersphinx may know the term, and an unknown
+            # term is its warning (``ref.term``), which a site can silence as it always could
+            _where(node)
             return
         entry = self.by_key[key]
         text = contnode.astext()
@@ -211,20 +213,29 @@ class GlossaryLinks(SphinxPostTransform):
                 entry = self.by_key.get(f"{doc}#{terms[0]['ids'][0]}")
                 if entry is None:
                     continue
-                pages = backlinks(self.env, entry)
+                pages = backlinks(self.env, entry, self.cfg.backlinks_exclude)
                 if not pages:
                     continue
                 para = nodes.paragraph("", "", classes=["evidence-term-backlinks", "no-search"])
-                para += nodes.strong(self.cfg.backlinks_label, self.cfg.backlinks_label)
+                label = self.cfg.backlinks_label
+                fold = self.html and 0 < self.cfg.backlinks_fold < len(pages)
+                if not fold:
+                    para += nodes.strong(label, label)
                 for index, page in enumerate(pages):
-                    para += nodes.Text(" " if index == 0 else ", ")
+                    para += nodes.Text(("" if fold else " ") if index == 0 else ", ")
                     title = page_title(self.env, page)
                     para += make_refnode(
                         self.builder, self.fromdoc, page, "", nodes.inline(title, title)
                     )
                 if not page_title(self.env, pages[-1]).endswith((".", "?", "!")):
                     para += nodes.Text(".")
-                definition += para
+                if fold:
+                    summary = f"{label} {len(pages)} pages"
+                    box = disclosure("", summary=summary, classes=["evidence-term-backlinks-fold"])
+                    box += para
+                    definition += box
+                else:
+                    definition += para
 
     # -- previews (HTML) -----------------------------------------------------------------
     def add_previews(self) -> None:
@@ -376,6 +387,7 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 def setup_links(app: Sphinx) -> None:
     """Register the nodes (with a visitor for every builder) and the post-transform."""
+    setup_nodes(app)
     other = (_visit_reference, _depart_reference)
     app.add_node(
         term_link,

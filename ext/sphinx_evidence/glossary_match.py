@@ -33,6 +33,8 @@ SKIP_NODES: tuple[type[nodes.Node], ...] = (
     nodes.title,
     nodes.subtitle,
     nodes.rubric,
+    nodes.field_list,  # metadata, not prose
+    nodes.docinfo,
     nodes.caption,
     nodes.reference,
     nodes.target,
@@ -267,7 +269,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
 
 
 #: After a form's end: the word goes on (a match cut short by ``endpos`` is no match).
-_WORD_GOES_ON = re.compile(r"-?\w")
+_WORD_GOES_ON = re.compile(r"-?\w|[./\\]\w")
 #: Web and e-mail addresses written as plain text: never auto-linked inside.
 _ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -290,7 +292,11 @@ class Matcher:
         self.pattern: re.Pattern[str] | None = None
         if self.lookup:
             body = _trie_pattern(sorted(self.lookup))
-            self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?!-?\w)", re.IGNORECASE)
+            # not inside a word, a dotted name (``sphinx.domains``) or a file name or
+            # path (``conf.py``, ``docs/domain``)
+            self.pattern = re.compile(
+                rf"(?<![\w-])(?<!\w[./\\])(?:{body})(?!-?\w)(?![./\\]\w)", re.IGNORECASE
+            )
 
     def _accept(self, text: str) -> Candidate | None:
         for cand in self.lookup.get(" ".join(text.split()).lower(), ()):

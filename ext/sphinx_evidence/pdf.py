@@ -82,7 +82,7 @@ class PdfConfig:
         },
     )
     html_links: bool = field(
-        default=True,
+        default=False,
         metadata={
             "help": "HTML pages that have a PDF link to it (_pdf/<name>.pdf from the site root)."
         },

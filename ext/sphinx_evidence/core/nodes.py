@@ -1,0 +1,90 @@
+"""Node helpers: small node classes every builder can write, and visitor chaining.
+
+* :class:`disclosure`: a ``<details>`` box in HTML with a ``<summary>``; its children as
+  usual in every other builder.
+* :func:`add_node_everywhere`: register a node with an HTML visitor and a plain fallback
+  for latex, text, man and texinfo, so no builder meets a node it cannot write.
+* :func:`previous_handler`: the visitor pair registered for a node before ours (another
+  extension's, such as sphinx-design's container visitor, or ``None``), so an override
+  can hand back to it instead of to the translator class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+Visitor = Callable[[Any, Any], None]
+#: The builders (by format) that get a fallback visitor from :func:`add_node_everywhere`.
+OTHER_FORMATS = ("latex", "text", "man", "texinfo")
+
+
+class disclosure(nodes.General, nodes.Element):
+    """A box that folds its children away behind a summary (HTML ``<details>``)."""
+
+
+def visit_disclosure_html(self: Any, node: disclosure) -> None:
+    self.body.append(self.starttag(node, "details"))
+    self.body.append(f"<summary>{escape(node.get('summary', ''))}</summary>\n")
+
+
+def depart_disclosure_html(self: Any, node: disclosure) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_children(self: Any, node: nodes.Element) -> None:
+    """Write nothing for the node itself; its children are written as usual."""
+
+
+def depart_children(self: Any, node: nodes.Element) -> None:
+    """See :func:`visit_children`."""
+
+
+def add_node_everywhere(
+    app: Sphinx,
+    node: type[nodes.Element],
+    html: tuple[Visitor, Visitor | None],
+    other: tuple[Visitor, Visitor | None] = (visit_children, depart_children),
+    **overrides: tuple[Visitor, Visitor | None],
+) -> None:
+    """Register ``node`` with ``html`` visitors for HTML builders and ``other`` (or a
+    per-format override) for latex, text, man and texinfo."""
+    handlers = {fmt: overrides.get(fmt, other) for fmt in OTHER_FORMATS}
+    app.add_node(node, override=True, html=html, **handlers)
+
+
+def previous_handler(app: Sphinx, fmt: str, node: type[nodes.Node]) -> tuple[Any, Any] | None:
+    """The (visit, depart) pair another extension registered for ``node`` in ``fmt``."""
+    return app.registry.translation_handlers.get(fmt, {}).get(node.__name__)
+
+
+def chained(
+    app: Sphinx, fmt: str, node: type[nodes.Node]
+) -> tuple[Callable[[Any, Any], None], Callable[[Any, Any], None]]:
+    """Functions that call the visitor registered before ours for ``node``, else the
+    translator's own method (``visit_<name>`` / ``depart_<name>``)."""
+    before = previous_handler(app, fmt, node)
+    name = node.__name__
+
+    def visit(self: Any, n: Any) -> None:
+        if before is not None and before[0] is not None:
+            before[0](self, n)
+        else:
+            getattr(type(self), f"visit_{name}")(self, n)
+
+    def depart(self: Any, n: Any) -> None:
+        if before is not None and before[1] is not None:
+            before[1](self, n)
+        else:
+            getattr(type(self), f"depart_{name}")(self, n)
+
+    return visit, depart
+
+
+def setup_nodes(app: Sphinx) -> None:
+    """Register the shared node classes (safe to call more than once)."""
+    add_node_everywhere(app, disclosure, html=(visit_disclosure_html, depart_disclosure_html))
