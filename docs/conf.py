@@ -18,6 +18,7 @@ today_fmt = "%d %B %Y"
 
 extensions = [
     "myst_parser",
+    "sphinx_design",  # cards and badges; before sphinx_evidence, whose a11y fixes chain to it
     "sphinx_evidence",
 ]
 

@@ -146,7 +146,9 @@ def test_postlist_newest_first_tags_and_limit(app: SphinxTestApp) -> None:
 def test_css_only_in_html(app: SphinxTestApp) -> None:
     app.build()
     assert (Path(app.outdir) / "_static" / "blog.css").is_file()
-    assert "_static/blog.css" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    # linked only from pages with a post header or a post list
+    assert "_static/blog.css" in (Path(app.outdir) / "blog" / "first.html").read_text("utf-8")
+    assert "_static/blog.css" not in (Path(app.outdir) / "index.html").read_text("utf-8")
 
 
 @pytest.mark.sphinx("html", testroot="blog", srcdir="blog-bad-meta", freshenv=True)

@@ -50,7 +50,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .glossary import setup_glossary
     from .pdf import setup_pdf
 
-    app.setup_extension("sphinx_design")
     parts = [setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf, setup_a11y]
     if foreign_cite_domain(app):
         parts.remove(setup_citations)

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinx_evidence"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_evidence"]
 bibtex_bibfiles = ["refs.bib"]
 
 # the hub's house settings (tests/roots share them)

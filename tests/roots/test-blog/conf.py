@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinx_evidence"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_evidence"]
 myst_title_to_header = True
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]

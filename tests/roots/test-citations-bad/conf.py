@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinx_evidence"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_evidence"]
 myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["bad.bib"]
 bibtex_default_style = "evidence"

@@ -2,7 +2,7 @@
 installation or a layout bug would make it."""
 
 project = "Failing Hub"
-extensions = ["myst_parser", "sphinx_evidence"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_evidence"]
 language = "en_GB"
 bibtex_bibfiles = ["refs.bib"]
 
