@@ -288,8 +288,9 @@ HOUSE_CONF = (
     'bibtex_bibfiles = ["refs.bib"]\n'
     'bibtex_default_style = "evidence"\n'
     'bibtex_reference_style = "evidence"\n'
+    "evidence_citations_house_rules = True\n"
 )
-"""conf.py of a small project in the house styles (bibliography and in-text)."""
+"""conf.py of a small project in the house styles (bibliography and in-text) and rules."""
 
 
 def test_in_text_citations_name_entries_as_their_labels(tmp_path: Path) -> None:

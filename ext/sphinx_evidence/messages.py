@@ -40,11 +40,11 @@ class Warn(Enum):
     access_unknown = "access_unknown"
     """An access level not in the configured vocabulary."""
     cite_unknown = "cite_unknown"
-    """A citation or reading-list key that references.bib does not hold."""
+    """A reading-list key (or, with ``evidence_citations_house_rules``, a citation key) that
+    the .bib files do not hold; otherwise an unknown citation is sphinxcontrib-bibtex's
+    ``bibtex.key_not_found``."""
     reading_list = "reading_list"
     """A reading-list option is unusable."""
-    term_unknown = "term_unknown"
-    """A glossary term reference that matches no entry."""
     term_case_duplicate = "term_case_duplicate"
     """Two glossary names that differ only in case."""
     term_empty = "term_empty"
