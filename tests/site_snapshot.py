@@ -1,4 +1,6 @@
-"""A normalised text snapshot of every page body of the real site (``tests/data/site_snapshot.json``).
+"""A normalised text snapshot of every page body of the real site.
+
+Stored in ``tests/data/site_snapshot.json``.
 
 The test in ``test_site_snapshot.py`` compares a fresh build against it, so a refactoring
 that changes what a reader sees fails. Regenerate (only when a change of text is meant) with

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ SITES: dict[str, dict[str, object]] = {
 OURS = ["sphinx_evidence"]
 
 
-def _conf(settings: dict[str, object], extra: list[str], overrides: dict[str, object]) -> str:
+def _conf(settings: Mapping[str, object], extra: list[str], overrides: Mapping[str, object]) -> str:
     values = dict(settings)
     values["extensions"] = [*settings["extensions"], *extra]  # type: ignore[misc]
     values.setdefault("exclude_patterns", ["_build", "SOURCE.md"])
@@ -59,7 +60,7 @@ def build(
     root: str,
     tmp: Path,
     extra: list[str],
-    overrides: dict[str, object] | None = None,
+    overrides: Mapping[str, object] | None = None,
     pages: dict[str, str] | None = None,
 ) -> tuple[Path, str]:
     """Build ``root`` (with ``extra`` extensions and ``overrides`` in conf.py, and ``pages``
@@ -134,10 +135,18 @@ USES_TERMS = "Uses\n====\n\nA boson and a myon and an STP.\n"
 
 
 def test_glossary_opt_in(tmp_path: Path) -> None:
-    pages = {"uses.rst": USES_TERMS, "index.rst": (ROOTS / "foreign-sphinx-glossary" / "index.rst")
-             .read_text(encoding="utf-8") + "\n.. toctree::\n\n   uses\n"}
-    off, _ = build("foreign-sphinx-glossary", tmp_path / "off", ["sphinx_evidence"],
-                   {"evidence_glossary_autolink": True}, pages)
+    pages = {
+        "uses.rst": USES_TERMS,
+        "index.rst": (ROOTS / "foreign-sphinx-glossary" / "index.rst").read_text(encoding="utf-8")
+        + "\n.. toctree::\n\n   uses\n",
+    }
+    off, _ = build(
+        "foreign-sphinx-glossary",
+        tmp_path / "off",
+        ["sphinx_evidence"],
+        {"evidence_glossary_autolink": True},
+        pages,
+    )
     # one ordinary word is never linked unless its entry or the site opts in
     assert "evidence-autolink" not in (off / "uses.html").read_text(encoding="utf-8")
     on, _ = build(
@@ -177,7 +186,9 @@ def test_citation_house_rules_opt_in(tmp_path: Path) -> None:
         ["sphinx_evidence"],
         {"bibtex_default_style": "evidence", "evidence_citations_house_rules": True},
     )
-    assert re.search(r"index\.rst:1: WARNING: unknown citation key .*\[evidence\.cite_unknown\]", warnings)
+    assert re.search(
+        r"index\.rst:1: WARNING: unknown citation key .*\[evidence\.cite_unknown\]", warnings
+    )
     assert "bibtex.key_not_found" not in warnings
 
 
@@ -210,7 +221,9 @@ def test_pdf_link_opt_in(tmp_path: Path) -> None:
     off, _ = build("foreign-sphinx-glossary", tmp_path / "off", ["sphinx_evidence"])
     assert "evidence-pdf-download" not in (off / "index.html").read_text(encoding="utf-8")
     on, _ = build(
-        "foreign-sphinx-glossary", tmp_path / "on", ["sphinx_evidence"],
+        "foreign-sphinx-glossary",
+        tmp_path / "on",
+        ["sphinx_evidence"],
         {"evidence_pdf_html_links": True},
     )
     assert "evidence-pdf-download" in (on / "index.html").read_text(encoding="utf-8")

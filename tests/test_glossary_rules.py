@@ -41,7 +41,8 @@ def test_dotted_names_file_names_and_field_lists_are_not_linked(tmp_path: Path) 
     soup = BeautifulSoup((out / "page.html").read_text(encoding="utf-8"), "html.parser")
     linked = soup.select("a.evidence-autolink")
     assert [a.get_text() for a in linked] == ["boson"]
-    assert linked[0].parent.get_text().endswith("then a boson.")
+    parent = linked[0].parent
+    assert parent is not None and parent.get_text().endswith("then a boson.")
 
 
 def test_used_on_leaves_out_navigation_pages_and_folds_when_long(tmp_path: Path) -> None:
@@ -57,7 +58,8 @@ def test_used_on_leaves_out_navigation_pages_and_folds_when_long(tmp_path: Path)
     soup = BeautifulSoup((out / "glossary.html").read_text(encoding="utf-8"), "html.parser")
     box = soup.select_one("details.evidence-term-backlinks-fold")
     assert box is not None
-    assert box.summary.get_text() == "Used on: 7 pages"
+    summary = box.find("summary")
+    assert summary is not None and summary.get_text() == "Used on: 7 pages"
     assert [a.get_text() for a in box.select("a")] == names  # not the index page
     out2, _ = build(
         "foreign-sphinx-glossary",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -257,7 +256,9 @@ def _page_context(
     add_page_asset(app, STATIC / "access.css", "evidence-access.css", priority=500)
     colours = colours_css(access_config(app.config).parsed)
     add_page_asset(app, None, COLOURS_CSS, content=colours, priority=501)
-    add_page_asset(app, STATIC / "readinglist.js", "evidence-readinglist.js", loading_method="defer")
+    add_page_asset(
+        app, STATIC / "readinglist.js", "evidence-readinglist.js", loading_method="defer"
+    )
 
 
 def setup_access(app: Sphinx) -> None:

@@ -43,9 +43,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import config as cfg
-from .core.assets import STATIC, add_page_asset, has_class
 from .blog_feed import feed_link, feed_path, write_feed
 from .blog_meta import BlogConfig, Post, PostDate, format_date, iso_date, parse_post, slug
+from .core.assets import STATIC, add_page_asset, has_class
 from .docs_tables import setup_docs_tables
 from .messages import Warn, warn
 

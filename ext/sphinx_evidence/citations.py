@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pybtex.plugin

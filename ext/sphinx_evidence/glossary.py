@@ -27,10 +27,9 @@ For the PDF builder :func:`terms_used` lists the entries a page uses.
 from __future__ import annotations
 
 import hashlib
-from fnmatch import fnmatchcase
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from fnmatch import fnmatchcase
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -38,8 +37,8 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from . import config as config_mod
-from .core.assets import STATIC, add_page_asset, has_class
 from .bibstyle import entry_date, plain, short_who
+from .core.assets import STATIC, add_page_asset, has_class
 from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
 from .glossary_match import Candidate, Matcher, is_abbreviation, is_case_sensitive, plurals
 from .messages import Warn, warn
@@ -49,7 +48,6 @@ PREFIX = "evidence_glossary"
 #: Pages that only lead to other pages: left out of "Used on" lists unless a site says so.
 DEFAULT_NAVIGATION_PAGES = ("index", "*/index", "genindex", "search", "tags/*", "*/tags/*")
 ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
-
 
 
 @dataclass(frozen=True)
@@ -231,7 +229,7 @@ def page_title(env: BuildEnvironment, docname: str) -> str:
     return text or docname
 
 
-def backlinks(env: BuildEnvironment, entry: Entry, exclude: tuple[str, ...] = ()) -> list[str]:
+def backlinks(env: BuildEnvironment, entry: Entry, exclude: Sequence[str] = ()) -> list[str]:
     """Pages (other than the entry's own) that mention ``entry``, in toctree order, but
     those matching a glob pattern of ``exclude`` (navigation pages)."""
     domain: GlossaryDomain = env.domains[DOMAIN]  # type: ignore[assignment]

@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
 
+from .core.nodes import disclosure, setup_nodes
 from .glossary import (
     backlinks,
     glossary_config,
@@ -37,7 +38,6 @@ from .glossary import (
     page_title,
     source_label,
 )
-from .core.nodes import disclosure, setup_nodes
 from .glossary_data import DOMAIN, Entry, GlossaryDomain
 from .glossary_match import (
     is_abbreviation,
@@ -99,10 +99,12 @@ class GlossaryLinks(SphinxPostTransform):
         keep = only_filter(self.builder.tags)
         # entries a page links with {term}: never auto-linked there, not even before the link
         explicit: dict[str | None, set[str]] = {}
-        for xref in self.document.findall(is_explicit_term):
-            key = self.lookup(str(xref.get("reftarget", "")))  # type: ignore[union-attr]
+        for pending in self.document.findall(addnodes.pending_xref):
+            if not is_explicit_term(pending):
+                continue
+            key = self.lookup(str(pending.get("reftarget", "")))
             if key is not None:
-                explicit.setdefault(xref.get("refdoc", self.fromdoc), set()).add(key)  # type: ignore[union-attr]
+                explicit.setdefault(pending.get("refdoc", self.fromdoc), set()).add(key)
         for doc, node in list(prose_items(self.document, self.fromdoc, keep)):
             first = seen.setdefault(doc, set())
             if isinstance(node, addnodes.pending_xref):

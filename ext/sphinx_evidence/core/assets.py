@@ -59,7 +59,8 @@ def has_class(doctree: nodes.Node | None, *prefixes: str) -> bool:
     if doctree is None:
         return False
     for node in doctree.findall(nodes.Element):
-        if any(c.startswith(prefixes) for c in node.get("classes", ())):
+        classes: list[str] = node.get("classes", [])
+        if any(c.startswith(prefixes) for c in classes):
             return True
         if isinstance(node, nodes.raw) and any(f'class="{p}' in node.astext() for p in prefixes):
             return True
