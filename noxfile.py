@@ -126,7 +126,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "ext", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "ext", "tests", "noxfile.py")
     session.run("mypy")
-    session.run("python", "-m", "sphinx_evidence.bibcheck", "references.bib", "--docs", "docs")
+    session.run("python", "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs")
 
 
 @nox.session

@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_evidence.blog_meta import format_date, parse_date, parse_post, slug
-from sphinx_evidence.docs_tables import warning_rows
-from sphinx_evidence.messages import Warn
+from sphinx_evidence.blog.meta import format_date, parse_date, parse_post, slug
+from sphinx_evidence.core.docs_tables import warning_rows
+from sphinx_evidence.core.warnings import Warn
 from tests.helpers import page_bodies, sphinx_build
 
 ROOT = Path(__file__).parent / "roots" / "test-blog"

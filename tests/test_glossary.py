@@ -13,8 +13,8 @@ from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_evidence.glossary import terms_used
-from sphinx_evidence.glossary_match import Candidate, Matcher, is_case_sensitive, plurals
+from sphinx_evidence.glossary.match import Candidate, Matcher, is_case_sensitive, plurals
+from sphinx_evidence.glossary.resolve import terms_used
 
 
 def _soup(app: SphinxTestApp, page: str) -> BeautifulSoup:
@@ -364,7 +364,7 @@ def test_glossary_on_several_pages(app: SphinxTestApp) -> None:
 def test_autolink_field_parsing() -> None:
     from docutils import nodes
 
-    from sphinx_evidence.glossary_data import _take_autolink_field, parse_autolink
+    from sphinx_evidence.glossary.domain import _take_autolink_field, parse_autolink
 
     # MyST without the fieldlist extension leaves the field as a paragraph
     definition = nodes.definition(

@@ -31,12 +31,13 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.writers.html5 import HTML5Translator
 
-from . import config as cfg
-from .core.assets import add_page_asset
-from .core.nodes import chained
+from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core import extension_metadata
+from sphinx_evidence.core.assets import STATIC, add_page_asset
+from sphinx_evidence.core.nodes import chained
 
 CSS = "evidence-a11y.css"
-SOURCE = Path(__file__).parent / "static" / "a11y.css"
+SOURCE = STATIC / "a11y.css"
 CAPTION_LEVEL = "2"
 """The sidebar's and a page's toctree captions head a list of pages: level 2, under the
 page or site title."""
@@ -157,3 +158,9 @@ def setup_a11y(app: Sphinx) -> None:
         app.add_node(node, override=True, html=make(chained(app, "html", node)))
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """``extensions = ["sphinx_evidence.a11y"]``: off until ``evidence_a11y_fixes = True``."""
+    setup_a11y(app)
+    return extension_metadata()

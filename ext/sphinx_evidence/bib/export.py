@@ -16,7 +16,7 @@ import rispy
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
-from .bibstyle import doi_url, entry_date, name_parts, person_text, plain, safe_url
+from sphinx_evidence.bib.style import doi_url, entry_date, name_parts, person_text, plain, safe_url
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("bib", "BibTeX", "application/x-bibtex"),

@@ -1,4 +1,4 @@
-"""Check .bib files on their own: ``python -m sphinx_evidence.bibcheck references.bib --docs docs``.
+"""Check .bib files on their own: ``python -m sphinx_evidence.bib.lint references.bib --docs docs``.
 
 Reports, one line each as ``file:line: message [evidence.<subtype>]``: malformed entries,
 duplicate keys, unknown entry types, missing required fields (``--strict``: every field
@@ -16,10 +16,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .access import DEFAULT_LEVELS
-from .bibdata import BibCache, Problem, has_field, keywords, load
-from .bibstyle import COMPLETE, doi_url, family, plain
-from .messages import Warn
+from sphinx_evidence.bib.levels import DEFAULT_LEVELS
+from sphinx_evidence.bib.load import BibCache, Problem, has_field, keywords, load
+from sphinx_evidence.bib.style import COMPLETE, doi_url, family, plain
+from sphinx_evidence.core.warnings import Warn
 
 _ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`|:(?:foot)?cite(?::[a-z]+)?:`([^`]*)`")
 _FENCE = re.compile(
@@ -164,7 +164,7 @@ def _levels(docs: Path | None) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks; print one line per problem; return the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m sphinx_evidence.bibcheck", description=__doc__.split("\n\n")[0]
+        prog="python -m sphinx_evidence.bib.lint", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("bibfiles", nargs="+", type=Path, help=".bib files to check")
     parser.add_argument("--docs", type=Path, help="the Sphinx source folder (finds unused entries)")

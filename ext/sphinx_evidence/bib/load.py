@@ -20,7 +20,7 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from .bibstyle import (
+from sphinx_evidence.bib.style import (
     MEMO,
     REQUIRED,
     SET_MEMBERS,
@@ -30,7 +30,7 @@ from .bibstyle import (
     family,
     safe_url,
 )
-from .messages import Warn
+from sphinx_evidence.core.warnings import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?\s*>|&[A-Za-z]+;|&#\d+;")

@@ -13,15 +13,13 @@ import datetime
 import html
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sphinx.application import Sphinx
 
-from .blog_meta import Post, format_date
-from .messages import Warn, warn
-
-if TYPE_CHECKING:
-    from .blog import BlogDomain
+from sphinx_evidence.blog.domain import BlogDomain
+from sphinx_evidence.blog.meta import Post, format_date
+from sphinx_evidence.core.warnings import Warn, warn
 
 FEED_BUILDERS = ("html", "dirhtml")
 FEED_NAME = "atom.xml"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .bibstyle import MONTHS
+from sphinx_evidence.bib.style import MONTHS
 
 POST_KEYS = ("date", "authors", "tags", "summary", "original", "publication")
 """Front matter keys that make a page under the blog folder a post."""

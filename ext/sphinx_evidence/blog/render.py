@@ -1,56 +1,38 @@
-"""blog: post headers from front matter, ``{postlist}`` lists and tag archives.
-
-A *post* is a page under ``evidence_blog_path`` (default ``blog``) whose front matter has
-any of the post keys (``date``, ``authors``, ``tags``, ``summary``, ``original``,
-``publication``)::
-
-    ---
-    title: Place-based Care
-    date: 2019-11          # YYYY, YYYY-MM or YYYY-MM-DD, as far as known
-    authors: [Emily Hopkins, Katie Nicholas]
-    tags: [STP]
-    summary: One sentence.
-    original: https://...  # where it was first published
-    publication: Knowledge for Healthcare blog
-    ---
-
-Each post gets a header (byline, date as precise as it is known, tags linking to their
-archive pages ``<evidence_blog_tags_path>/<slug>``, "First published" link) made of
-stock docutils nodes, so every builder renders it. ``{postlist}`` (options ``:tag:`` and
-``:limit:``) lists posts newest first; it is resolved at write time from the data of all
-posts, kept in :class:`BlogDomain` (parallel safe), and ``env-updated`` returns the pages
-holding lists whenever any post changed, so incremental builds stay right.
-"""
+"""Posts on the page: the header under a post's title, ``{postlist}``, dates as ``<time>``."""
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
-from collections.abc import Iterable, Set
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from . import config as cfg
-from .blog_feed import feed_link, feed_path, write_feed
-from .blog_meta import BlogConfig, Post, PostDate, format_date, iso_date, parse_post, slug
-from .core.assets import STATIC, add_page_asset, has_class
-from .docs_tables import setup_docs_tables
-from .messages import Warn, warn
+from sphinx_evidence.blog.domain import domain_of
+from sphinx_evidence.blog.meta import (
+    BlogConfig,
+    Post,
+    PostDate,
+    format_date,
+    iso_date,
+    parse_post,
+)
+from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core.warnings import Warn, warn
 
 PREFIX = "evidence_blog"
+
+
 CSS = "blog.css"
+
+
 NO_AUTOLINK = "evidence-no-autolink"  # glossary auto-links skip post metadata and lists
 
 
@@ -62,60 +44,11 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-class BlogDomain(Domain):
-    """Posts (by docname) and the pages that hold ``{postlist}``."""
-
-    name = "evidence_blog"
-    label = "Blog"
-    data_version = 1
-    initial_data: ClassVar[dict[str, Any]] = {"posts": {}, "lists": {}, "fingerprint": ""}
-
-    @property
-    def posts(self) -> dict[str, Post]:
-        return self.data.setdefault("posts", {})
-
-    @property
-    def lists(self) -> dict[str, int]:
-        """Docname -> how many ``{postlist}`` directives it holds."""
-        return self.data.setdefault("lists", {})
-
-    def clear_doc(self, docname: str) -> None:
-        self.posts.pop(docname, None)
-        self.lists.pop(docname, None)
-
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for docname in docnames:
-            if docname in otherdata["posts"]:
-                self.posts[docname] = otherdata["posts"][docname]
-            if docname in otherdata["lists"]:
-                self.lists[docname] = otherdata["lists"][docname]
-
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
-        return []
-
-    def sorted_posts(self, tag: str | None = None) -> list[Post]:
-        """Posts newest first (undated last, by title); only those tagged ``tag`` if given."""
-        chosen = [p for p in self.posts.values() if tag is None or slug(tag) in p.tag_slugs]
-        dated = sorted((p for p in chosen if p.date), key=lambda p: (p.date, p.title))
-        undated = sorted((p for p in chosen if not p.date), key=lambda p: p.title.lower())
-        return list(reversed(dated)) + undated
-
-    def fingerprint(self) -> str:
-        rows = [self.posts[d].as_json() for d in sorted(self.posts)]
-        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
-
-
-def _domain(env: BuildEnvironment) -> BlogDomain:
-    domain = env.domains["evidence_blog"]
-    assert isinstance(domain, BlogDomain)
-    return domain
-
-
-def _config(config: Config) -> BlogConfig:
+def blog_config(config: Config) -> BlogConfig:
     return cfg.read(config, PREFIX, BlogConfig)
 
 
-def _is_under(docname: str, folder: str) -> bool:
+def is_under(docname: str, folder: str) -> bool:
     folder = folder.strip("/")
     return bool(folder) and docname.startswith(folder + "/")
 
@@ -214,8 +147,8 @@ class ReadPost(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         env = self.env
         docname = env.current_document.docname
-        conf = _config(self.config)
-        if not docname or not _is_under(docname, conf.path):
+        conf = blog_config(self.config)
+        if not docname or not is_under(docname, conf.path):
             return
         try:
             text = env.doc2path(docname).read_text(encoding="utf-8")
@@ -231,7 +164,7 @@ class ReadPost(SphinxTransform):
         if title_node is not None and "title" in post.lines:
             title_node.children = []
             title_node += nodes.Text(post.title)
-        _domain(env).posts[docname] = post
+        domain_of(env).posts[docname] = post
         for tag, tag_slug in zip(post.tags, post.tag_slugs, strict=True):
             target = f"{conf.tags_path}/{tag_slug}"
             if target not in env.found_docs:
@@ -268,7 +201,7 @@ class PostList(SphinxDirective):
         node["tag"] = self.options.get("tag", "").strip() or None
         node["limit"] = self.options.get("limit", 0)
         node["docname"] = self.env.current_document.docname
-        lists = _domain(self.env).lists
+        lists = domain_of(self.env).lists
         lists[node["docname"]] = lists.get(node["docname"], 0) + 1
         return [node]
 
@@ -294,7 +227,7 @@ class ResolvePostLists(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain = _domain(self.env)
+        domain = domain_of(self.env)
         for node in list(self.document.findall(postlist)):
             posts = domain.sorted_posts(node["tag"])
             if node["limit"]:
@@ -330,81 +263,3 @@ class HtmlTimes(SphinxPostTransform):
                     f"{html.escape(node.astext())}</time>"
                 )
                 node.replace_self(nodes.raw("", markup, format="html"))
-
-
-def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Rewrite every page with a post list when any post was added, changed or removed."""
-    domain = _domain(env)
-    now = domain.fingerprint()
-    if now == domain.data.get("fingerprint"):
-        return []
-    domain.data["fingerprint"] = now
-    return sorted(domain.lists)
-
-
-def _env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
-) -> list[str]:
-    """Re-read posts whose tag archive page appeared or went away (their header links)."""
-    tags_path = _config(app.config).tags_path.strip("/")
-    moved = set(added) | set(removed)
-    return [
-        post.docname
-        for post in _domain(env).posts.values()
-        if any(f"{tags_path}/{s}" in moved for s in post.tag_slugs)
-    ]
-
-
-def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    conf = _config(app.config)
-    written = write_feed(app, _domain(app.env), conf.path, conf.feed_length) if conf.feed else None
-    stale = Path(app.builder.outdir) / feed_path(conf.path)
-    if written is None and stale.is_file():  # left by an earlier build with a feed
-        stale.unlink()
-
-
-def _page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    conf = _config(app.config)
-    if conf.feed and _domain(app.env).posts:
-        feed_link(app, pagename, context, conf.path)
-
-
-def _config_inited(app: Sphinx, config: Config) -> None:
-    _config(config)  # raises ConfigError when unusable
-
-
-def _add_assets(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """HTML builders only: link ``blog.css`` from pages with a post header or a post list."""
-    if has_class(doctree, "evidence-post"):
-        add_page_asset(app, STATIC / CSS, CSS, priority=503)
-
-
-def setup_blog(app: Sphinx) -> None:
-    """Register the blog feature with app (and the contributor guide's tables)."""
-    setup_docs_tables(app)
-    cfg.register(app, PREFIX, BlogConfig)
-    app.add_domain(BlogDomain)
-    app.add_node(
-        postlist,
-        html=(_skip, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
-    app.add_directive("postlist", PostList)
-    app.add_post_transform(ResolvePostLists)
-    app.add_post_transform(HtmlTimes)
-    app.connect("config-inited", _config_inited)
-    app.add_transform(ReadPost)
-    app.connect("env-updated", _env_updated)
-    app.connect("env-get-outdated", _env_get_outdated)
-    app.connect("html-page-context", _add_assets)
-    app.connect("html-page-context", _page_context)
-    app.connect("build-finished", _build_finished)

@@ -34,11 +34,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .access import Level, badge
-from .bibdata import BibCache, keywords
-from .bibstyle import FAMILIES, latex_text, name_parts, plain, short_who, sort_date
-from .export import FORMATS, write_all
-from .messages import Warn, warn
+from sphinx_evidence.access.badge import badge
+from sphinx_evidence.access.levels import Level, access_config
+from sphinx_evidence.bib.export import FORMATS, write_all
+from sphinx_evidence.bib.load import BibCache, keywords
+from sphinx_evidence.bib.style import FAMILIES, latex_text, name_parts, plain, short_who, sort_date
+from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.core.warnings import Warn, warn
 
 SORTS = ("listed", "date", "title")
 EXPORT_DIR = "_downloads/evidence"
@@ -79,7 +81,6 @@ class ReadingListDirective(SphinxDirective):
         return self.content_offset + offset + 1  # reST: absolute, 0-based
 
     def run(self) -> list[nodes.Node]:
-        from .citations import domain_of
 
         domain = domain_of(self.env)
         cache = domain.cache
@@ -339,8 +340,6 @@ class ReadingListTransform(SphinxPostTransform):
     default_priority = 6
 
     def run(self, **kwargs: Any) -> None:
-        from .access import access_config
-        from .citations import domain_of
 
         domain = domain_of(self.env)
         cache = domain.cache

@@ -21,8 +21,8 @@ from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
-from . import config as cfg
-from .messages import WARNING_TYPE, Warn, warn
+from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core.warnings import WARNING_TYPE, Warn, warn
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[nodes.Node | str]]) -> nodes.table:

@@ -1,7 +1,8 @@
 """Warnings: one type for the project, one subtype per kind of problem.
 
 Every warning is logged with ``type="evidence"`` and a subtype from :class:`Warn`, so a
-project can silence one kind with ``suppress_warnings = ["evidence.<subtype>"]``.
+project can silence one kind with ``suppress_warnings = ["evidence.<subtype>"]``. The
+module imports Sphinx only when a warning is logged: ``bib/`` uses :class:`Warn` as plain data.
 """
 
 from __future__ import annotations
@@ -9,11 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from sphinx.util import logging
-
 WARNING_TYPE = "evidence"
-
-logger = logging.getLogger("sphinx_evidence")
 
 
 class Warn(Enum):
@@ -65,4 +62,7 @@ class Warn(Enum):
 
 def warn(kind: Warn, message: str, location: Any = None, **kwargs: Any) -> None:
     """Log a warning of ``kind`` at ``location`` (a node, a docname, or (docname, line))."""
+    from sphinx.util import logging  # here, so the data layer (bib/) can use Warn without Sphinx
+
+    logger = logging.getLogger("sphinx_evidence")
     logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location, **kwargs)

@@ -27,8 +27,13 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from .glossary_match import explicit_targets, is_abbreviation, only_filter, prose_text
-from .messages import Warn, warn
+from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.glossary.match import (
+    explicit_targets,
+    is_abbreviation,
+    only_filter,
+    prose_text,
+)
 
 DOMAIN = "evidence_glossary"
 

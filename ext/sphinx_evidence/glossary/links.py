@@ -29,22 +29,22 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
 
-from .core.nodes import disclosure, setup_nodes
-from .glossary import (
+from sphinx_evidence.core.nodes import disclosure, setup_nodes
+from sphinx_evidence.glossary.domain import DOMAIN, Entry, GlossaryDomain
+from sphinx_evidence.glossary.match import (
+    is_abbreviation,
+    is_explicit_term,
+    only_filter,
+    plurals,
+    prose_items,
+)
+from sphinx_evidence.glossary.resolve import (
     backlinks,
     glossary_config,
     matcher_for,
     names_index,
     page_title,
     source_label,
-)
-from .glossary_data import DOMAIN, Entry, GlossaryDomain
-from .glossary_match import (
-    is_abbreviation,
-    is_explicit_term,
-    only_filter,
-    plurals,
-    prose_items,
 )
 
 #: Builders whose pages get hover/focus previews (not epub, not the PDF builder).

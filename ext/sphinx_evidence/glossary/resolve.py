@@ -1,138 +1,27 @@
-"""Glossary cross-links: auto-linked first mentions, abbreviations, previews and backlinks.
-
-Authors keep the stock ``{glossary}`` directive and ``{term}`` role. On top of them:
-
-* the first mention of each entry on each page (any of its names, a regular plural, or an
-  explicit ``{term}``) links to the entry; abbreviations are wrapped in ``<abbr>`` with the
-  expansion. Never in headings, titles, captions, rubrics, links, literals or code,
-  footnotes and citations (a footnote is a source note, not prose), nor on a page that
-  holds glossary entries. Front matter ``autolink: false`` turns it off for a page;
-  ``evidence_glossary_autolink = False`` for the project.
-* a definition may end with a field ``:autolink: no`` (never auto-linked) or
-  ``:autolink: form one; form two`` (only these forms); the field is removed from the
-  page. A name that is one common word (``evidence_glossary_common_words``) is
-  auto-linked only through stated forms.
-* HTML: each term link carries ``aria-describedby`` pointing at a hidden preview (first
-  paragraph of the definition and its source) embedded in the page; ``glossary.js`` shows
-  it on hover, focus and tap, and hides it on Esc. Without JavaScript the link still works.
-* each entry ends with "Used on:" and links to every page that mentions it, in toctree
-  order.
-* warnings ``evidence.term_*``: unknown ``{term}``, names differing only in case, empty
-  definition, definition with no source, entry no page uses (only with
-  ``evidence_glossary_warn_unused = True``).
-
-For the PDF builder :func:`terms_used` lists the entries a page uses.
-"""
+"""Cross-page glossary queries: the matcher of auto-linkable forms, ``{term}`` lookup,
+doc order, backlinks, the terms a page uses, and the ``env-updated`` pass."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import config as config_mod
-from .bibstyle import entry_date, plain, short_who
-from .core.assets import STATIC, add_page_asset, has_class
-from .glossary_data import DOMAIN, Entry, GlossaryDomain, collect
-from .glossary_match import Candidate, Matcher, is_abbreviation, is_case_sensitive, plurals
-from .messages import Warn, warn
-
-PREFIX = "evidence_glossary"
-
-#: Pages that only lead to other pages: left out of "Used on" lists unless a site says so.
-DEFAULT_NAVIGATION_PAGES = ("index", "*/index", "genindex", "search", "tags/*", "*/tags/*")
-ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
-
-
-@dataclass(frozen=True)
-class GlossaryConfig:
-    """Options of the glossary cross-links (``evidence_glossary_<name>`` in conf.py)."""
-
-    autolink: bool = field(
-        default=False,
-        metadata={"help": "Auto-link the first mention of each glossary term on each page."},
-    )
-    previews: bool = field(
-        default=False,
-        metadata={"help": "HTML: show a term's definition and source on hover, focus or tap."},
-    )
-    backlinks: bool = field(
-        default=False,
-        metadata={"help": 'End each glossary entry with "Used on:" and the pages using it.'},
-    )
-    backlinks_label: str = field(
-        default="Used on:",
-        metadata={"help": "The words before the list of pages using an entry."},
-    )
-    backlinks_exclude: list[str] | tuple[str, ...] = field(
-        default=DEFAULT_NAVIGATION_PAGES,
-        metadata={
-            "help": 'Glob patterns of docnames left out of "Used on" lists: navigation '
-            "pages such as indexes and tag pages."
-        },
-    )
-    backlinks_fold: int = field(
-        default=5,
-        metadata={
-            "help": 'A "Used on" list longer than this folds into a disclosure '
-            "(<details>) in HTML; 0: never fold."
-        },
-    )
-    warn_unused: bool = field(
-        default=False,
-        metadata={"help": "Warn (evidence.term_unused) about entries no page uses."},
-    )
-    house_rules: bool = field(
-        default=False,
-        metadata={
-            "help": "Warn about glossary entries that break the house rules: an empty "
-            "definition, no cited source, names that differ only in case or are defined twice."
-        },
-    )
-    single_words: bool = field(
-        default=False,
-        metadata={
-            "help": "Auto-link a name that is one ordinary word (not an abbreviation) without "
-            "its entry opting in with `:autolink:`; the common words are still left out."
-        },
-    )
-    common_words: list[str] | tuple[str, ...] = field(
-        default=(),
-        metadata={
-            "help": "With single_words: single words auto-linked only through an entry's "
-            "stated `:autolink:` forms (so 'take place' is never linked)."
-        },
-    )
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.backlinks_label, str):
-            raise ValueError("backlinks_label must be a string")
-        words = self.common_words
-        if isinstance(words, str) or not all(isinstance(w, str) for w in words):
-            raise ValueError("common_words must be a list of words")
-        object.__setattr__(self, "common_words", tuple(w.lower() for w in words))
-        pages = self.backlinks_exclude
-        if isinstance(pages, str) or not all(isinstance(p, str) for p in pages):
-            raise ValueError("backlinks_exclude must be a list of glob patterns")
-        object.__setattr__(self, "backlinks_exclude", tuple(pages))
-        if not isinstance(self.backlinks_fold, int) or self.backlinks_fold < 0:
-            raise ValueError("backlinks_fold must be 0 or more")
-
-    @property
-    def active(self) -> bool:
-        """Whether the write-time pass changes anything (else stock Sphinx resolves {term})."""
-        return self.autolink or self.previews or self.backlinks
-
-
-def glossary_config(config: Config) -> GlossaryConfig:
-    """The validated glossary options of a project."""
-    return config_mod.read(config, PREFIX, GlossaryConfig)
+from sphinx_evidence.bib.style import entry_date, plain, short_who
+from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.glossary.config import GlossaryConfig, glossary_config
+from sphinx_evidence.glossary.domain import DOMAIN, Entry, GlossaryDomain
+from sphinx_evidence.glossary.match import (
+    Candidate,
+    Matcher,
+    is_abbreviation,
+    is_case_sensitive,
+    plurals,
+)
 
 
 def candidates(entries: list[Entry], cfg: GlossaryConfig) -> list[Candidate]:
@@ -245,7 +134,7 @@ def terms_used(env: BuildEnvironment, docname: str) -> list[Entry]:
 
     A page uses an entry when it links to it with ``{term}`` or mentions one of its
     auto-linked forms (the same set that gives the entry's "Used on:" backlinks). Each
-    :class:`~sphinx_evidence.glossary_data.Entry` has ``names`` (abbreviation first, then
+    :class:`~sphinx_evidence.glossary.domain.Entry` has ``names`` (abbreviation first, then
     expansion, then synonyms), ``docname`` and ``anchor`` (the entry's page and id, for an
     internal link), ``paragraph`` (a detached copy of the definition's first paragraph,
     with its ``{cite}`` references still pending) and ``cite_keys`` (its sources). Valid
@@ -351,34 +240,3 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         new[docname] = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
     domain.data["fingerprints"] = new
     return [docname for docname, digest in new.items() if old.get(docname) != digest]
-
-
-def _config_inited(app: Sphinx, config: Config) -> None:
-    glossary_config(config)
-
-
-def _page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """Link the glossary's stylesheet and script from pages with term links or backlinks."""
-    if has_class(doctree, "evidence-term"):
-        add_page_asset(app, STATIC / "glossary.css", ASSETS["glossary.css"], priority=502)
-        add_page_asset(app, STATIC / "glossary.js", ASSETS["glossary.js"], loading_method="defer")
-
-
-def setup_glossary(app: Sphinx) -> None:
-    """Register the glossary feature with app."""
-    from .glossary_links import setup_links
-
-    config_mod.register(app, PREFIX, GlossaryConfig)
-    app.add_domain(GlossaryDomain)
-    app.connect("config-inited", _config_inited)
-    app.connect("html-page-context", _page_context)
-    # late, so that text other features add while reading is seen as the page's prose
-    app.connect(
-        "doctree-read",
-        lambda app, doctree: collect(app.env, app.env.docname, doctree, app.tags),
-        priority=900,
-    )
-    app.connect("env-updated", env_updated)
-    setup_links(app)

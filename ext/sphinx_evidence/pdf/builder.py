@@ -30,14 +30,20 @@ from sphinx.util import logging
 from sphinx.util.display import progress_message, status_iterator
 from sphinx.util.i18n import format_date
 
-from . import pdf_doctree as dt
-from .messages import Warn, warn
-from .pdf import PDF_DIR, page_pdf_name, pdf_docnames, read_config, site_pdf_name
-from .pdf_render import PdfWriteError, write_pdf
+from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.pdf import doctree as dt
+from sphinx_evidence.pdf.config import (
+    PDF_DIR,
+    page_pdf_name,
+    pdf_docnames,
+    read_config,
+    site_pdf_name,
+)
+from sphinx_evidence.pdf.render import PdfWriteError, write_pdf
 
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent  # the package: its static/ and templates/
 STYLESHEET = HERE / "static" / "print.css"
 TEMPLATES = HERE / "templates" / "pdf"
 
@@ -209,7 +215,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         ``{term}`` references."""
         found: list[tuple[str, str]] = []
         try:
-            from .glossary import terms_used
+            from sphinx_evidence.glossary.resolve import terms_used
 
             for entry in terms_used(self.env, docname):
                 found.append((str(entry.docname), str(entry.anchor)))
@@ -332,7 +338,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             self._copy_to_html(written)
 
     def _check(self, written: list[Path]) -> None:
-        from .pdf_check import check_pdf
+        from sphinx_evidence.pdf.check import check_pdf
 
         lang = (self.config.language or "en").replace("_", "-")
         by_name = {job.name: job for job in self.jobs}

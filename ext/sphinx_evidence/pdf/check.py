@@ -14,7 +14,7 @@ veraPDF is not available, so :func:`check_pdf` reads the file with pikepdf and
 * no heading is stranded at the foot of a page (its content on the next);
 * no marked content outside the structure tree (running heads are artifacts).
 
-Run ``python -m sphinx_evidence.pdf_check FILE.pdf ...`` to check files by hand.
+Run ``python -m sphinx_evidence.pdf.check FILE.pdf ...`` to check files by hand.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _embedded(font: Any) -> bool:
 
 
 def _orphan_marked_content(pdf: pikepdf.Pdf) -> int:
-    from .pdf_render import _reachable_mcids
+    from sphinx_evidence.pdf.render import _reachable_mcids
 
     owned = _reachable_mcids(pdf)
     orphans = 0
