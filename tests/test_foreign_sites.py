@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import sphinx_evidence
 from tests.helpers import sphinx_build
 
 ROOTS = Path(__file__).parent / "roots"
@@ -45,7 +46,7 @@ SITES: dict[str, dict[str, object]] = {
 }
 
 #: what a site adds to ``extensions``: the whole package, or one feature
-OURS = ["sphinx_evidence"]
+OURS = ["sphinx_evidence", *sphinx_evidence.FEATURES]
 
 
 def _conf(settings: Mapping[str, object], extra: list[str], overrides: Mapping[str, object]) -> str:
@@ -103,10 +104,24 @@ def warning_lines(stderr: str) -> list[str]:
     return sorted(line for line in stderr.splitlines() if "WARNING" in line or "ERROR" in line)
 
 
+@pytest.fixture(scope="module")
+def stock_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Each root built once with its stock extensions only (built when first asked for)."""
+    return {}
+
+
 @pytest.mark.parametrize("ours", OURS)
 @pytest.mark.parametrize("root", sorted(SITES))
-def test_enabling_ours_changes_nothing(root: str, ours: str, tmp_path: Path) -> None:
-    stock_out, stock_warnings = build(root, tmp_path / "stock", [])
+def test_enabling_ours_changes_nothing(
+    root: str,
+    ours: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    stock_builds: dict[str, tuple[Path, str]],
+) -> None:
+    if root not in stock_builds:
+        stock_builds[root] = build(root, tmp_path_factory.mktemp("stock"), [])
+    stock_out, stock_warnings = stock_builds[root]
     our_out, our_warnings = build(root, tmp_path / "ours", [ours])
     assert warning_lines(our_warnings) == warning_lines(stock_warnings)
     assert assets(our_out) == assets(stock_out)
