@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_evidence.blog.meta import format_date, parse_date, parse_post, slug
+from sphinx_evidence.blog.meta import format_date, parse_date, parse_post, tag_slug
 from sphinx_evidence.core.docs_tables import warning_rows
 from sphinx_evidence.core.warnings import Warn
 from tests.helpers import page_bodies, sphinx_build
@@ -91,8 +91,8 @@ def test_front_matter_after_a_byte_order_mark_and_with_crlf() -> None:
 
 
 def test_tag_slugs() -> None:
-    assert slug("STP") == "stp"
-    assert slug("Place-based care") == "place-based-care"
+    assert tag_slug("STP") == "stp"
+    assert tag_slug("Place-based care") == "place-based-care"
 
 
 def test_every_warning_subtype_is_documented() -> None:

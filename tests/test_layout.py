@@ -19,9 +19,8 @@ PACKAGE = Path(sphinx_evidence.__file__).parent
 
 
 def _modules() -> list[str]:
-    return sorted(
-        info.name for info in pkgutil.walk_packages([str(PACKAGE)], prefix="sphinx_evidence.")
-    ) + ["sphinx_evidence"]
+    found = pkgutil.walk_packages([str(PACKAGE)], prefix="sphinx_evidence.")
+    return [*sorted(info.name for info in found), "sphinx_evidence"]
 
 
 def _path(module: str) -> Path:

@@ -22,7 +22,6 @@ stylesheet, and other builders are untouched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes

@@ -26,20 +26,8 @@ from pybtex.style.formatting import BaseStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from sphinx_evidence.core.text import MONTHS
+
 _MONTH_NUMBER = {name.lower(): n for n, name in enumerate(MONTHS, 1)}
 _MONTH_NUMBER.update({name[:3].lower(): n for n, name in enumerate(MONTHS, 1)})
 

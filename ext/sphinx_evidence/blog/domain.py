@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Set
 from typing import Any, ClassVar
@@ -12,8 +11,9 @@ from sphinx.environment import BuildEnvironment
 
 from sphinx_evidence.blog.meta import (
     Post,
-    slug,
+    tag_slug,
 )
+from sphinx_evidence.core.text import digest
 
 
 class BlogDomain(Domain):
@@ -49,14 +49,14 @@ class BlogDomain(Domain):
 
     def sorted_posts(self, tag: str | None = None) -> list[Post]:
         """Posts newest first (undated last, by title); only those tagged ``tag`` if given."""
-        chosen = [p for p in self.posts.values() if tag is None or slug(tag) in p.tag_slugs]
+        chosen = [p for p in self.posts.values() if tag is None or tag_slug(tag) in p.tag_slugs]
         dated = sorted((p for p in chosen if p.date), key=lambda p: (p.date, p.title))
         undated = sorted((p for p in chosen if not p.date), key=lambda p: p.title.lower())
         return list(reversed(dated)) + undated
 
     def fingerprint(self) -> str:
         rows = [self.posts[d].as_json() for d in sorted(self.posts)]
-        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+        return digest(json.dumps(rows, sort_keys=True))
 
 
 def domain_of(env: BuildEnvironment) -> BlogDomain:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from sphinx_evidence.bib.style import MONTHS
+from sphinx_evidence.core.text import MONTHS, slug
 
 POST_KEYS = ("date", "authors", "tags", "summary", "original", "publication")
 """Front matter keys that make a page under the blog folder a post."""
@@ -78,7 +78,7 @@ class Post:
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:
-        return tuple(slug(t) for t in self.tags)
+        return tuple(tag_slug(t) for t in self.tags)
 
     def as_json(self) -> dict[str, Any]:
         """The data post lists show, for change detection."""
@@ -87,9 +87,9 @@ class Post:
         return data
 
 
-def slug(tag: str) -> str:
+def tag_slug(tag: str) -> str:
     """``"Place-based care"`` -> ``"place-based-care"``: the tag's archive page name."""
-    return re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") or "tag"
+    return slug(tag, "tag")
 
 
 def format_date(date: PostDate) -> str:

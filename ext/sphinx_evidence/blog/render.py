@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
@@ -25,6 +24,7 @@ from sphinx_evidence.blog.meta import (
     parse_post,
 )
 from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core.nodes import page_link
 from sphinx_evidence.core.warnings import Warn, warn
 
 PREFIX = "evidence_blog"
@@ -51,21 +51,6 @@ def blog_config(config: Config) -> BlogConfig:
 def is_under(docname: str, folder: str) -> bool:
     folder = folder.strip("/")
     return bool(folder) and docname.startswith(folder + "/")
-
-
-def _doc_link(target: str, text: str, refdoc: str) -> addnodes.pending_xref:
-    """A reference to page ``target`` that every builder resolves."""
-    ref = addnodes.pending_xref(
-        "",
-        refdomain="std",
-        reftype="doc",
-        reftarget="/" + target,
-        refexplicit=True,
-        refwarn=True,
-        refdoc=refdoc,
-    )
-    ref += nodes.inline(text, text)
-    return ref
 
 
 def _names(authors: Iterable[str]) -> str:
@@ -118,7 +103,7 @@ def _tags(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.paragraph:
             para += nodes.Text(", ")
         target = f"{tags_path.strip('/')}/{tag_slug}"
         if target in env.found_docs:
-            para += _doc_link(target, tag, post.docname)
+            para += page_link(target, tag, post.docname)
         else:
             para += nodes.Text(tag)
     return para
@@ -209,7 +194,7 @@ class PostList(SphinxDirective):
 def _post_item(post: Post, refdoc: str) -> nodes.list_item:
     item = nodes.list_item(classes=["evidence-postlist-item"])
     head = nodes.paragraph()
-    head += nodes.strong("", "", _doc_link(post.docname, post.title, refdoc))
+    head += nodes.strong("", "", page_link(post.docname, post.title, refdoc))
     if post.date:
         head += nodes.Text(" · ")
         head += _date(post.date)

@@ -40,6 +40,7 @@ from sphinx_evidence.bib.export import FORMATS, write_all
 from sphinx_evidence.bib.load import BibCache, keywords
 from sphinx_evidence.bib.style import FAMILIES, latex_text, name_parts, plain, short_who, sort_date
 from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.core.text import safe_id
 from sphinx_evidence.core.warnings import Warn, warn
 
 SORTS = ("listed", "date", "title")
@@ -331,7 +332,7 @@ def export_paragraph(
 
 def export_stem(docname: str, list_id: str) -> str:
     """A file-name stem unique to one list of one page."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", docname).strip("-") + "-" + list_id
+    return safe_id(docname) + "-" + list_id
 
 
 class ReadingListTransform(SphinxPostTransform):

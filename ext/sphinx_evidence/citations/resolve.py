@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import cast
 
 from sphinx.application import Sphinx
@@ -13,6 +12,8 @@ from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.bib.load import BibCache
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.domain import EvidenceBibDomain, domain_of
+from sphinx_evidence.core.nodes import page_title
+from sphinx_evidence.core.text import digest
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -86,8 +87,7 @@ def _fingerprints(env: BuildEnvironment, domain: EvidenceBibDomain) -> dict[str,
         parts.setdefault(docname, []).append(text)
 
     def title(docname: str) -> str:
-        node = env.titles.get(docname)
-        return node.astext() if node is not None else docname
+        return page_title(env, docname)
 
     for (docname, list_id), grouped in domain.resolved.items():
         add(docname, f"list {list_id} {grouped!r}")
@@ -118,4 +118,4 @@ def _fingerprints(env: BuildEnvironment, domain: EvidenceBibDomain) -> dict[str,
     for docname, cites in domain.footcites.items():
         for key, _line in cites:
             add(docname, "foot " + _entry_state(cache, key))
-    return {d: hashlib.sha1("\n".join(sorted(p)).encode()).hexdigest() for d, p in parts.items()}
+    return {d: digest(sorted(p)) for d, p in parts.items()}

@@ -21,6 +21,7 @@ from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.core.nodes import page_link, page_title
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -36,18 +37,7 @@ def cited_on_paragraph(
     for n, page in enumerate(others):
         if n:
             para += nodes.Text(", ")
-        title = env.titles.get(page)
-        text = title.astext() if title is not None else page
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="doc",
-            reftarget="/" + page,
-            refexplicit=True,
-            refdoc=here,
-            refwarn=True,
-        )
-        xref += nodes.inline(text, text, classes=["doc"])
+        xref = page_link(page, page_title(env, page), here, classes=["doc"])
         para += xref
     return para
 

@@ -4,6 +4,8 @@
   usual in every other builder.
 * :func:`add_node_everywhere`: register a node with an HTML visitor and a plain fallback
   for latex, text, man and texinfo, so no builder meets a node it cannot write.
+* :func:`page_title`, :func:`page_link`: a page's title as text, and a link to a page that
+  every builder resolves (written once for "Used on", "Cited on", post tags and lists).
 * :func:`previous_handler`: the visitor pair registered for a node before ours (another
   extension's, such as sphinx-design's container visitor, or ``None``), so an override
   can hand back to it instead of to the translator class.
@@ -11,12 +13,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 Visitor = Callable[[Any, Any], None]
 #: The builders (by format) that get a fallback visitor from :func:`add_node_everywhere`.
@@ -88,3 +92,27 @@ def chained(
 def setup_nodes(app: Sphinx) -> None:
     """Register the shared node classes (safe to call more than once)."""
     add_node_everywhere(app, disclosure, html=(visit_disclosure_html, depart_disclosure_html))
+
+
+def page_title(env: BuildEnvironment, docname: str) -> str:
+    """A page's title as text (its docname when it has none)."""
+    title = env.titles.get(docname)
+    text = title.astext().strip() if title is not None else ""
+    return text or docname
+
+
+def page_link(
+    target: str, text: str, refdoc: str, classes: Sequence[str] = ()
+) -> addnodes.pending_xref:
+    """A link to page ``target`` (a docname) that every builder resolves, as ``{doc}`` does."""
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + target,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=refdoc,
+    )
+    ref += nodes.inline(text, text, classes=list(classes))
+    return ref

@@ -18,7 +18,6 @@ nodes: "first mention" restarts at each.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from docutils import nodes
@@ -29,7 +28,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
 
-from sphinx_evidence.core.nodes import disclosure, setup_nodes
+from sphinx_evidence.core.nodes import disclosure, page_title, setup_nodes
+from sphinx_evidence.core.text import safe_id
 from sphinx_evidence.glossary.domain import DOMAIN, Entry, GlossaryDomain
 from sphinx_evidence.glossary.match import (
     is_abbreviation,
@@ -43,7 +43,6 @@ from sphinx_evidence.glossary.resolve import (
     glossary_config,
     matcher_for,
     names_index,
-    page_title,
     source_label,
 )
 
@@ -65,7 +64,7 @@ class term_preview(nodes.General, nodes.Element):
 
 def preview_id(entry: Entry) -> str:
     """The id of ``entry``'s preview element."""
-    return "evidence-preview-" + re.sub(r"[^A-Za-z0-9_-]+", "-", entry.key).strip("-")
+    return "evidence-preview-" + safe_id(entry.key)
 
 
 class GlossaryLinks(SphinxPostTransform):

@@ -3,7 +3,6 @@ doc order, backlinks, the terms a page uses, and the ``env-updated`` pass."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
@@ -12,6 +11,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from sphinx_evidence.bib.style import entry_date, plain, short_who
+from sphinx_evidence.core.nodes import page_title
+from sphinx_evidence.core.text import digest
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.glossary.config import GlossaryConfig, glossary_config
 from sphinx_evidence.glossary.domain import DOMAIN, Entry, GlossaryDomain
@@ -109,13 +110,6 @@ def doc_order(env: BuildEnvironment) -> list[str]:
         stack.extend(reversed(env.toctree_includes.get(doc, [])))
     rest = sorted(set(env.all_docs) - seen, key=lambda d: (page_title(env, d).lower(), d))
     return order + rest
-
-
-def page_title(env: BuildEnvironment, docname: str) -> str:
-    """A page's title as text (its docname when it has none)."""
-    title = env.titles.get(docname)
-    text = title.astext().strip() if title is not None else ""
-    return text or docname
 
 
 def backlinks(env: BuildEnvironment, entry: Entry, exclude: Sequence[str] = ()) -> list[str]:
@@ -237,6 +231,6 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for entry in domain.data["entries"].get(docname, []):
             pages = backlinks(env, entry, cfg.backlinks_exclude)
             parts.append([(doc, page_title(env, doc)) for doc in pages])
-        new[docname] = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+        new[docname] = digest(parts)
     domain.data["fingerprints"] = new
     return [docname for docname, digest in new.items() if old.get(docname) != digest]

@@ -30,6 +30,7 @@ from sphinx.util import logging
 from sphinx.util.display import progress_message, status_iterator
 from sphinx.util.i18n import format_date
 
+from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.pdf import doctree as dt
 from sphinx_evidence.pdf.config import (
@@ -256,8 +257,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         return anchors
 
     def _title(self, docname: str) -> str:
-        title = self.env.titles.get(docname)
-        return title.astext() if title is not None else docname
+        return page_title(self.env, docname)
 
     # -- the HTML fed to WeasyPrint ------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +9,7 @@ from sphinx.config import Config
 from sphinx.util.matching import Matcher
 
 from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core.text import slug
 
 PREFIX = "evidence_pdf"
 
@@ -95,8 +94,7 @@ def read_config(config: Config) -> PdfConfig:
 
 def slugify(text: str) -> str:
     """A lower-case ASCII file name stem for ``text``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "site"
+    return slug(text, "site")
 
 
 def site_pdf_name(config: Config) -> str:

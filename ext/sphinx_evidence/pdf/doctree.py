@@ -16,6 +16,8 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 
+from sphinx_evidence.core.text import safe_id
+
 DOC_PREFIX = "#document-"
 WEB_ONLY_CLASSES = {"evidence-term-backlinks", "evidence-cited-on"}
 """Paragraphs of links to other pages ("Used on", "Cited on"): left out of a page's PDF."""
@@ -33,7 +35,7 @@ def parse_doc_uri(refuri: str) -> tuple[str, str] | None:
 
 def id_prefix(docname: str) -> str:
     """The prefix that makes one page's ids unique in the book."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", docname) + "--"
+    return safe_id(docname, strip=False) + "--"
 
 
 def _elements(node: nodes.Node) -> Iterator[nodes.Element]:
