@@ -26,6 +26,7 @@ from sphinx_evidence.access.levels import (
 from sphinx_evidence.core import config as cfg
 from sphinx_evidence.core import extension_metadata
 from sphinx_evidence.core.assets import STATIC, add_page_asset, has_class
+from sphinx_evidence.core.nodes import setup_nodes
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -64,6 +65,7 @@ def setup_access(app: Sphinx) -> None:
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
     app.add_role("access", AccessRole())
+    setup_nodes(app)  # badges with tooltips
     app.connect("doctree-resolved", badges_to_html, priority=600)
 
 

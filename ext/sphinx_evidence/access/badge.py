@@ -3,14 +3,13 @@ and its HTML form (a link to the help page with an accessible tooltip)."""
 
 from __future__ import annotations
 
-from html import escape
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxRole
 
 from sphinx_evidence.access.levels import Level, access_config
+from sphinx_evidence.core.nodes import tooltip
 from sphinx_evidence.core.warnings import Warn, warn
 
 BADGE_CLASS = "evidence-badge"
@@ -67,19 +66,14 @@ def badges_to_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         count += 1
         info = levels[level]
         tip_id = f"evidence-badge-tip-{count}"
-        classes = f"{BADGE_CLASS} evidence-access-{escape(level)}"
-        label, tip = escape(info.label), escape(info.explanation)
-        if help_uri:
-            inner = (
-                f'<a class="{classes}" href="{escape(help_uri)}" '
-                f'aria-describedby="{tip_id}">{label}</a>'
-            )
-        else:
-            inner = (
-                f'<span class="{classes}" tabindex="0" aria-describedby="{tip_id}">{label}</span>'
-            )
-        markup = (
-            f'<span class="evidence-badge-wrap">{inner}'
-            f'<span class="evidence-badge-tip" role="tooltip" id="{tip_id}">{tip}</span></span>'
+        label = info.label
+        tip = tooltip(
+            label,
+            label,
+            classes=["evidence-badge-wrap"],
+            label_classes=[BADGE_CLASS, f"evidence-access-{level}"],
+            href=help_uri,
+            tip=info.explanation,
+            tip_id=tip_id,
         )
-        node.parent.replace(node, nodes.raw("", markup, format="html"))
+        node.parent.replace(node, tip)  # (replace_self would copy the badge's classes)

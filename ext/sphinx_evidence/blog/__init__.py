@@ -40,7 +40,6 @@ from sphinx_evidence.blog.meta import (
 from sphinx_evidence.blog.render import (
     CSS,
     PREFIX,
-    HtmlTimes,
     PostList,
     ReadPost,
     ResolvePostLists,
@@ -51,6 +50,7 @@ from sphinx_evidence.blog.render import (
 from sphinx_evidence.core import config as cfg
 from sphinx_evidence.core import extension_metadata
 from sphinx_evidence.core.assets import STATIC, add_page_asset, has_class
+from sphinx_evidence.core.nodes import setup_nodes
 
 
 def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -122,7 +122,7 @@ def setup_blog(app: Sphinx) -> None:
     )
     app.add_directive("postlist", PostList)
     app.add_post_transform(ResolvePostLists)
-    app.add_post_transform(HtmlTimes)
+    setup_nodes(app)  # post dates
     app.connect("config-inited", _config_inited)
     app.add_transform(ReadPost)
     app.connect("env-updated", _env_updated)

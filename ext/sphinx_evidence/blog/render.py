@@ -24,7 +24,7 @@ from sphinx_evidence.blog.meta import (
     parse_post,
 )
 from sphinx_evidence.core import config as cfg
-from sphinx_evidence.core.nodes import page_link
+from sphinx_evidence.core.nodes import page_link, post_date
 from sphinx_evidence.core.warnings import Warn, warn
 
 PREFIX = "evidence_blog"
@@ -60,11 +60,10 @@ def _names(authors: Iterable[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _date(date: PostDate) -> nodes.inline:
+def _date(date: PostDate) -> post_date:
     """The date in words; HTML shows it as ``<time datetime="2019-11">``."""
-    node = nodes.inline(format_date(date), format_date(date), classes=["evidence-post-date"])
-    node["evidence_datetime"] = iso_date(date)
-    return node
+    text = format_date(date)
+    return post_date(text, text, classes=["evidence-post-date"], datetime=iso_date(date))
 
 
 def _byline(post: Post) -> nodes.paragraph:

@@ -45,7 +45,7 @@ from sphinx_evidence.citations.transforms import (
 )
 from sphinx_evidence.core import config as cfg
 from sphinx_evidence.core import extension_metadata
-from sphinx_evidence.core.nodes import chained
+from sphinx_evidence.core.nodes import chained, setup_nodes
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -65,6 +65,7 @@ def setup_citations(app: Sphinx) -> None:
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "evidence", EvidenceReferenceStyle
     )
+    setup_nodes(app)  # citation tooltips
     app.add_domain(EvidenceBibDomain)
     app.add_domain(SafeBibtexDomain, override=True)
     app.add_directive("reading-list", rl.ReadingListDirective)

@@ -4,7 +4,6 @@ badges after footnote citations, HTML citation tooltips, a citation list that pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any, cast
 
 from docutils import nodes
@@ -21,7 +20,7 @@ from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
-from sphinx_evidence.core.nodes import page_link, page_title
+from sphinx_evidence.core.nodes import page_link, page_title, tooltip
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -172,14 +171,17 @@ def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> Non
                 continue
             count += 1
             tip_id = f"evidence-cite-tip-{count}"
-            markup = (
-                '<span class="evidence-badge-wrap evidence-cite-wrap">'
-                f'<a class="reference internal" href="{escape(href)}" '
-                f'aria-describedby="{tip_id}">{escape(ref.astext())}</a>'
-                f'<span class="evidence-badge-tip" role="tooltip" id="{tip_id}">'
-                f"{escape(title)}</span></span>"
+            text = ref.astext()
+            node = tooltip(
+                text,
+                text,
+                classes=["evidence-badge-wrap", "evidence-cite-wrap"],
+                label_classes=["reference", "internal"],
+                href=href,
+                tip=title,
+                tip_id=tip_id,
             )
-            ref.parent.replace(ref, nodes.raw("", markup, format="html"))
+            ref.parent.replace(ref, node)
 
 
 def citation_visitors(before: tuple[Any, Any]) -> tuple[Any, Any]:

@@ -2,6 +2,8 @@
 
 * :class:`disclosure`: a ``<details>`` box in HTML with a ``<summary>``; its children as
   usual in every other builder.
+* :class:`tooltip`: a badge or citation link described by a tooltip (HTML), its label
+  elsewhere; :class:`post_date`: ``<time datetime>`` in HTML, text elsewhere.
 * :func:`add_node_everywhere`: register a node with an HTML visitor and a plain fallback
   for latex, text, man and texinfo, so no builder meets a node it cannot write.
 * :func:`page_title`, :func:`page_link`: a page's title as text, and a link to a page that
@@ -89,9 +91,62 @@ def chained(
     return visit, depart
 
 
+class tooltip(nodes.Inline, nodes.TextElement):
+    """A label with a tooltip: in HTML a link (``href``) or a focusable span described by
+    a tooltip (``tip``, id ``tip_id``) that shows on hover and keyboard focus; in every
+    other builder the label alone. ``label_classes`` go on the link; ``classes`` on the
+    wrapper (``evidence-badge-wrap`` ...)."""
+
+
+def visit_tooltip_html(self: Any, node: tooltip) -> None:
+    self.body.append(self.starttag(node, "span", ""))
+    label = " ".join(node.get("label_classes", []))
+    described = {"aria-describedby": node["tip_id"]}
+    if node.get("href"):
+        inner = self.starttag(nodes.inline(), "a", "", CLASS=label, href=node["href"], **described)
+    else:
+        inner = self.starttag(nodes.inline(), "span", "", CLASS=label, tabindex="0", **described)
+    self.body.append(inner)
+
+
+def depart_tooltip_html(self: Any, node: tooltip) -> None:
+    self.body.append("</a>" if node.get("href") else "</span>")
+    holder = nodes.inline(ids=[node["tip_id"]])
+    tip = self.starttag(holder, "span", "", CLASS="evidence-badge-tip", role="tooltip")
+    self.body.append(f"{tip}{self.encode(node.get('tip', ''))}</span></span>")
+
+
+class post_date(nodes.Inline, nodes.TextElement):
+    """A (partial) date: ``<time datetime>`` in HTML, its text in every other builder."""
+
+
+def visit_post_date_html(self: Any, node: post_date) -> None:
+    self.body.append(self.starttag(node, "time", "", datetime=node.get("datetime", "")))
+
+
+def depart_post_date_html(self: Any, node: post_date) -> None:
+    self.body.append("</time>")
+
+
+def visit_as_inline(self: Any, node: nodes.Element) -> None:
+    """Write the node as the translator writes an ``inline`` (its classes as a role)."""
+    self.visit_inline(node)
+
+
+def depart_as_inline(self: Any, node: nodes.Element) -> None:
+    self.depart_inline(node)
+
+
 def setup_nodes(app: Sphinx) -> None:
     """Register the shared node classes (safe to call more than once)."""
     add_node_everywhere(app, disclosure, html=(visit_disclosure_html, depart_disclosure_html))
+    add_node_everywhere(app, tooltip, html=(visit_tooltip_html, depart_tooltip_html))
+    add_node_everywhere(
+        app,
+        post_date,
+        html=(visit_post_date_html, depart_post_date_html),
+        other=(visit_as_inline, depart_as_inline),
+    )
 
 
 def page_title(env: BuildEnvironment, docname: str) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 
+from sphinx_evidence.core.nodes import tooltip
 from sphinx_evidence.core.text import safe_id
 
 DOC_PREFIX = "#document-"
@@ -31,6 +32,13 @@ def parse_doc_uri(refuri: str) -> tuple[str, str] | None:
         return None
     docname, _, anchor = refuri[len(DOC_PREFIX) :].partition("#")
     return docname, anchor
+
+
+def _rewrite_href(href: str, rewrite: Callable[[re.Match[str]], str]) -> str:
+    """``href`` of a node (a :class:`tooltip`'s) passed through a raw-HTML href rewriter."""
+    text = RAW_DOC_HREF.sub(rewrite, f'href="{href}"')
+    found = re.match(r'href="([^"]*)"', text)
+    return found.group(1) if found else ""
 
 
 def id_prefix(docname: str) -> str:
@@ -81,6 +89,8 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
         return f'href="#{id_prefix(other)}{anchor}"' if anchor else match.group(0)
 
     def visit(node: nodes.Element, docname: str) -> None:
+        if isinstance(node, tooltip) and node.get("href"):
+            node["href"] = _rewrite_href(node["href"], raw_href)
         if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
             text = RAW_DOC_HREF.sub(raw_href, node.astext())
             node.children[:] = [nodes.Text(text)]
@@ -194,9 +204,12 @@ def _external_targets(tree: nodes.Node, docname: str) -> list[tuple[str, str]]:
     """(docname, anchor) of every link to another page: reference nodes and links written
     in raw HTML (citation tooltips, badges), in document order."""
     seen: dict[tuple[str, str], None] = {}
-    for node in tree.findall(lambda n: isinstance(n, nodes.reference | nodes.raw)):
+    for node in tree.findall(lambda n: isinstance(n, nodes.reference | nodes.raw | tooltip)):
         assert isinstance(node, nodes.Element)
-        if isinstance(node, nodes.raw):
+        if isinstance(node, tooltip):
+            href = f'href="{node.get("href", "")}"'
+            found = [(m.group(1), m.group(2) or "") for m in RAW_DOC_HREF.finditer(href)]
+        elif isinstance(node, nodes.raw):
             if "html" not in node.get("format", "").split():
                 continue
             found = [(m.group(1), m.group(2) or "") for m in RAW_DOC_HREF.finditer(node.astext())]
@@ -329,6 +342,9 @@ def localise_links(
     for raw in list(tree.findall(nodes.raw)):
         if "html" in raw.get("format", "").split():
             raw.children[:] = [nodes.Text(RAW_DOC_HREF.sub(raw_href, raw.astext()))]
+    for tip in tree.findall(tooltip):
+        if tip.get("href"):
+            tip["href"] = _rewrite_href(tip["href"], raw_href)
 
 
 def fix_relative_links(tree: nodes.document, baseurl: str = "") -> None:
@@ -380,9 +396,18 @@ def _rename_raw_ids(text: str, renames: dict[str, str]) -> str:
 
 
 def dedupe_raw_ids(tree: nodes.document) -> None:
-    """Give ids written in raw HTML (badge tooltips, say) a suffix when they repeat an id
-    already in the document, and the references inside the same raw node with them."""
+    """Give the tips of :class:`tooltip` nodes, and ids written in raw HTML, a suffix when
+    they repeat an id already in the document (and the references inside the same raw
+    node with them)."""
     seen = set(_index_ids(tree))
+    for tip in tree.findall(tooltip):  # badge and citation tooltips: their tip's id
+        old = new = tip["tip_id"]
+        n = 1
+        while new in seen:
+            n += 1
+            new = f"{old}-{n}"
+        seen.add(new)
+        tip["tip_id"] = new
     for raw in list(tree.findall(nodes.raw)):
         if "html" not in raw.get("format", "").split():
             continue
