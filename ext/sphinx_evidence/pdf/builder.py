@@ -80,6 +80,9 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
+        # themes (furo) write their stylesheets into _static at build-finished; the PDF
+        # builder copies no static files, so the folder is made here
+        (Path(self.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         self.options = read_config(self.config)
         self.jobs: list[PdfJob] = []
         self._resolved: dict[str, nodes.document] = {}
