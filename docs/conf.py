@@ -34,8 +34,8 @@ myst_title_to_header = True  # blog posts take their title from front matter
 # -- Citations (sphinxcontrib-bibtex) ------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "references.bib")]
 bibtex_encoding = "utf-8"
-bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bibstyle)
-bibtex_reference_style = "evidence"  # house-style in-text citations (sphinx_evidence.citestyle)
+bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bib.style)
+bibtex_reference_style = "evidence"  # house in-text citations (sphinx_evidence.citations.citestyle)
 evidence_access_help_page = "access"
 
 # -- sphinx-evidence: the hub's own opt-ins (each is off on any other site) ---------------
