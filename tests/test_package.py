@@ -73,8 +73,18 @@ def test_installed_wheel_is_enabled_on_a_minimal_site(dist: Path, tmp_path: Path
     # this venv's dependencies (Sphinx, pybtex ...), but not its editable checkout
     (site / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-         "--no-index", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
         check=True,
     )
     where = subprocess.run(

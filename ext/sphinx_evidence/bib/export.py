@@ -64,7 +64,7 @@ _CSL_TYPES = {
 
 
 def _copy(entry: Entry) -> Entry:
-    """A stand-alone copy without ``crossref``: :func:`.bibdata.load` has already copied
+    """A stand-alone copy without ``crossref``: :func:`.load` has already copied
     the inherited fields in, and the entry it names may not be in the same download."""
     fields = {k: v for k, v in entry.fields.items() if k.lower() != "crossref"}
     return Entry(entry.type, fields=list(fields.items()), persons=dict(entry.persons))

@@ -4,7 +4,7 @@ An entry reads: title, then author or organisation, then the date (as far as it 
 "2019", "November 2019" or "14 November 2019"), then the details of where it appeared
 (journal, volume and pages; publisher; institution and report number; ...), then the link
 (the DOI, else the URL). Every BibTeX and biblatex entry type is handled; a type the style
-does not know falls back to a generic form (the caller warns, see :mod:`.bibdata`).
+does not know falls back to a generic form (the caller warns, see :mod:`sphinx_evidence.bib.load`).
 
 Fields hold LaTeX: :func:`latex_text` turns accents, dashes, ``\\&`` and friends into
 Unicode and ``\\emph``/``\\textit``/``\\textbf`` into emphasis. Nothing in a field is ever
@@ -509,9 +509,9 @@ class EvidenceSorting(BaseSortingStyle):
         return (who, sort_date(entry)[0], title)
 
 
-#: Attribute of a pybtex ``Entry`` holding its formatted text (set by :func:`.bibdata.load`).
+#: Attribute of a pybtex ``Entry`` holding its formatted text (set by :func:`.load`).
 MEMO = "_evidence_formatted"
-#: Attribute of a ``@set`` entry holding its member entries (set by :func:`.bibdata.load`).
+#: Attribute of a ``@set`` entry holding its member entries (set by :func:`.load`).
 SET_MEMBERS = "_evidence_members"
 
 
@@ -525,7 +525,7 @@ class EvidenceStyle(BaseStyle):
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
         """Format one entry (never raises for missing fields or unknown types).
 
-        The text is formatted once per parse of the .bib file: :func:`.bibdata.load` stores
+        The text is formatted once per parse of the .bib file: :func:`.load` stores
         it on the entry (``MEMO``), so sphinxcontrib-bibtex's per-build formatting of every
         bibliography and footnote reuses it.
         """

@@ -1,7 +1,7 @@
 """Citations on top of sphinxcontrib-bibtex: house style, reading lists, "Cited on", exports.
 
 * At ``builder-inited`` (before sphinxcontrib-bibtex) the .bib files are parsed tolerantly
-  (:mod:`.bibdata`): a malformed entry or a duplicate key is a warning with file and line,
+  (:mod:`.bib.load`): a malformed entry or a duplicate key is a warning with file and line,
   not a crash. The parse, the checks and the formatted entries are cached in the
   environment, keyed by path and modification time; the stock extension finds its own cache
   up to date and reuses the same data.
