@@ -18,7 +18,9 @@ from pybtex.richtext import Tag, Text
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_evidence.bib.style import EvidenceStyle, date_text, latex_text
+from sphinx_evidence.bib.dates import date_text
+from sphinx_evidence.bib.latex import latex_text
+from sphinx_evidence.bib.style import EvidenceStyle
 from tests.helpers import sphinx_build
 
 EXAMPLES = Path("/work/shared/data/biblatex-examples.bib")
@@ -109,7 +111,7 @@ def test_latex_becomes_unicode_and_emphasis() -> None:
 
 
 def test_editions_are_ordinals() -> None:
-    from sphinx_evidence.bib.style import _edition
+    from sphinx_evidence.bib.types import _edition
 
     assert [_edition(v) for v in ("1", "2nd", "3", "11", "22", "Revised")] == [
         "1st edition",
@@ -255,7 +257,7 @@ def test_references_are_sorted_by_author_with_author_year_labels(app: SphinxTest
 
 
 def test_dates_seasons_ranges_and_bad_dates() -> None:
-    from sphinx_evidence.bib.style import date_problem, date_text
+    from sphinx_evidence.bib.dates import date_problem, date_text
 
     data = parse_string(
         "@misc{spring, date={2019-21}} @misc{range, date={2018-03/2018-05}}"

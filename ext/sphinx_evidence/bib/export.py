@@ -16,7 +16,10 @@ import rispy
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
-from sphinx_evidence.bib.style import doi_url, entry_date, name_parts, person_text, plain, safe_url
+from sphinx_evidence.bib.dates import entry_date
+from sphinx_evidence.bib.latex import plain
+from sphinx_evidence.bib.links import doi_url, safe_url
+from sphinx_evidence.bib.names import name_parts, person_text
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("bib", "BibTeX", "application/x-bibtex"),

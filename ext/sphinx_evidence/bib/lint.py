@@ -16,9 +16,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sphinx_evidence.bib.latex import plain
 from sphinx_evidence.bib.levels import DEFAULT_LEVELS
+from sphinx_evidence.bib.links import doi_url
 from sphinx_evidence.bib.load import BibCache, Problem, has_field, keywords, load
-from sphinx_evidence.bib.style import COMPLETE, doi_url, family, plain
+from sphinx_evidence.bib.types import COMPLETE, family
 from sphinx_evidence.core.warnings import Warn
 
 _ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`|:(?:foot)?cite(?::[a-z]+)?:`([^`]*)`")

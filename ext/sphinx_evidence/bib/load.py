@@ -20,16 +20,10 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
-from sphinx_evidence.bib.style import (
-    MEMO,
-    REQUIRED,
-    SET_MEMBERS,
-    EvidenceStyle,
-    date_problem,
-    doi_url,
-    family,
-    safe_url,
-)
+from sphinx_evidence.bib.dates import date_problem
+from sphinx_evidence.bib.links import doi_url, safe_url
+from sphinx_evidence.bib.style import MEMO, SET_MEMBERS, EvidenceStyle
+from sphinx_evidence.bib.types import REQUIRED, family
 from sphinx_evidence.core.warnings import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)

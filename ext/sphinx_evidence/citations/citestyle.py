@@ -23,7 +23,8 @@ from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
 from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
 from sphinxcontrib.bibtex.style.template import join, join2, node, post_text, pre_text, reference
 
-from sphinx_evidence.bib.style import entry_date, short_who
+from sphinx_evidence.bib.dates import entry_date
+from sphinx_evidence.bib.names import short_who
 
 _LABEL_YEAR = re.compile(r"(?:\d{4}|n\.d\.)[a-z]?$")
 

@@ -36,9 +36,12 @@ from sphinx.util.osutil import relative_uri
 
 from sphinx_evidence.access.badge import badge
 from sphinx_evidence.access.levels import Level, access_config
+from sphinx_evidence.bib.dates import sort_date
 from sphinx_evidence.bib.export import FORMATS, write_all
+from sphinx_evidence.bib.latex import latex_text, plain
 from sphinx_evidence.bib.load import BibCache, keywords
-from sphinx_evidence.bib.style import FAMILIES, latex_text, name_parts, plain, short_who, sort_date
+from sphinx_evidence.bib.names import name_parts, short_who
+from sphinx_evidence.bib.types import FAMILIES
 from sphinx_evidence.citations.domain import domain_of
 from sphinx_evidence.core.text import safe_id
 from sphinx_evidence.core.warnings import Warn, warn

@@ -10,7 +10,9 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from sphinx_evidence.bib.style import entry_date, plain, short_who
+from sphinx_evidence.bib.dates import entry_date
+from sphinx_evidence.bib.latex import plain
+from sphinx_evidence.bib.names import short_who
 from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.text import digest
 from sphinx_evidence.core.warnings import Warn, warn
