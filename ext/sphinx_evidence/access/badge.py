@@ -31,6 +31,17 @@ def badge(
     return node
 
 
+def badge_entry(
+    item: nodes.Element, entry: Entry, config: Config, levels: dict[str, Level]
+) -> None:
+    """End the last paragraph of ``item`` (a bibliography entry, a footnote) with the badge
+    of ``entry``'s ``access`` level, when it has a known one."""
+    level = entry.fields.get("access", "").strip()
+    paragraphs = [c for c in item.children if isinstance(c, nodes.paragraph)]
+    if level in levels and paragraphs:
+        paragraphs[-1] += [nodes.Text(" "), badge(level, config, bracket=True, levels=levels)]
+
+
 class AccessRole(SphinxRole):
     """``{access}`openathens``` puts the badge of an access level in prose."""
 

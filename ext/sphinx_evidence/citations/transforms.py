@@ -15,7 +15,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
-from sphinx_evidence.access.badge import badge
+from sphinx_evidence.access.badge import badge_entry
 from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.config import citations_config
@@ -73,13 +73,7 @@ class BibliographyExtras(SphinxPostTransform):
             if citation is None or citation.bibliography_key.docname != node.get("docname"):
                 continue
             entry = citation.entry
-            level = entry.fields.get("access", "").strip()
-            paragraphs = [c for c in node.children if isinstance(c, nodes.paragraph)]
-            if level in levels and paragraphs:
-                paragraphs[-1] += [
-                    nodes.Text(" "),
-                    badge(level, self.config, bracket=True, levels=levels),
-                ]
+            badge_entry(node, entry, self.config, levels)
             if options.cited_on:
                 para = cited_on_paragraph(
                     domain.cited_on.get(citation.key, ()), node["docname"], self.env
@@ -146,13 +140,7 @@ class FootnoteBadges(SphinxPostTransform):
             entry = cache.data.entries.get(key) if key else None
             if entry is None:
                 continue
-            level = entry.fields.get("access", "").strip()
-            paragraphs = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
-            if level in levels and paragraphs:
-                paragraphs[-1] += [
-                    nodes.Text(" "),
-                    badge(level, self.config, bracket=True, levels=levels),
-                ]
+            badge_entry(footnote, entry, self.config, levels)
 
 
 def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:
