@@ -4,6 +4,7 @@ and its HTML form (a link to the help page with an accessible tooltip)."""
 from __future__ import annotations
 
 from docutils import nodes
+from pybtex.database import Entry
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxRole
