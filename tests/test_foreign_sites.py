@@ -249,3 +249,27 @@ def test_a11y_opt_in(tmp_path: Path) -> None:
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'aria-level="2"' in page and "evidence-a11y.css" in page
     assert 'tabindex="0"' in (out / "tabs.html").read_text(encoding="utf-8")
+
+
+def test_beside_another_cite_domain_the_citations_stand_aside(tmp_path: Path) -> None:
+    """An extension listed first that registers its own ``cite`` domain: no crash, a
+    warning that names it, and the other features still work."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "foreign-sphinx-glossary", src)
+    (src / "othercite.py").write_text(
+        "from sphinx.domains import Domain\n\n\n"
+        "class CiteDomain(Domain):\n    name = 'cite'\n    label = 'Other citations'\n\n\n"
+        "def setup(app):\n    app.add_domain(CiteDomain)\n    return {'parallel_read_safe': True}\n",
+        encoding="utf-8",
+    )
+    (src / "conf.py").write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        "extensions = ['othercite', 'sphinx_evidence']\n"
+        "exclude_patterns = ['_build', 'SOURCE.md']\n",
+        encoding="utf-8",
+    )
+    result = sphinx_build(src, tmp_path / "html", "html", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "a 'cite' domain is already registered (othercite.CiteDomain)" in result.stderr
+    assert "[evidence.config]" in result.stderr

@@ -98,12 +98,15 @@ def foreign_cite_domain(app: Sphinx) -> bool:
     other = app.registry.domains.get("cite")
     if other is None or issubclass(other, BibtexDomain):
         return False
-    warn(
-        Warn.config,
+    message = (
         f"a 'cite' domain is already registered ({other.__module__}.{other.__name__}): "
-        "sphinx_evidence's citations, which build on sphinxcontrib-bibtex, are not set up",
-        location=str(Path(app.confdir) / "conf.py"),
+        "sphinx_evidence's citations, which build on sphinxcontrib-bibtex, are not set up"
     )
+
+    def report(app: Sphinx) -> None:  # once the build has an environment to locate it in
+        warn(Warn.config, message, location=str(Path(app.confdir) / "conf.py"))
+
+    app.connect("builder-inited", report)
     return True
 
 
