@@ -259,7 +259,8 @@ def test_beside_another_cite_domain_the_citations_stand_aside(tmp_path: Path) ->
     (src / "othercite.py").write_text(
         "from sphinx.domains import Domain\n\n\n"
         "class CiteDomain(Domain):\n    name = 'cite'\n    label = 'Other citations'\n\n\n"
-        "def setup(app):\n    app.add_domain(CiteDomain)\n    return {'parallel_read_safe': True}\n",
+        "def setup(app):\n    app.add_domain(CiteDomain)\n"
+        "    return {'parallel_read_safe': True}\n",
         encoding="utf-8",
     )
     (src / "conf.py").write_text(
