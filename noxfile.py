@@ -222,7 +222,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "ext", "tests", "docs/_ext", "noxfile.py")
     session.run("ruff", "format", "--check", "ext", "tests", "docs/_ext", "noxfile.py")
     session.run("mypy")
-    session.run("python", "-m", "sphinx_evidence.bibcheck", "references.bib", "--docs", "docs")
+    session.run("python", "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs")
 
 
 @nox.session
@@ -270,5 +270,5 @@ def check(session: nox.Session) -> None:
         "sphinx-build", *STRICT, "-q", "-b", "html", "-d", str(DOCTREES / "check"),
         "docs", str(BUILD / "check"), *session.posargs,
     )  # fmt: skip
-    session.run("python", "-m", "sphinx_evidence.bibcheck", "references.bib", "--docs", "docs")
+    session.run("python", "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs")
     session.log("No problems found: the site builds strictly and references.bib passes.")

@@ -24,6 +24,7 @@ today_fmt = "%d %B %Y"
 
 extensions = [
     "myst_parser",
+    "sphinx_design",  # cards and badges; before sphinx_evidence, whose a11y fixes chain to it
     "sphinx_evidence",
     "sphinx_sitemap",
     "notfound.extension",
@@ -43,9 +44,42 @@ myst_title_to_header = True  # blog posts take their title from front matter
 # -- Citations (sphinxcontrib-bibtex) ------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "references.bib")]
 bibtex_encoding = "utf-8"
-bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bibstyle)
-bibtex_reference_style = "evidence"  # house-style in-text citations (sphinx_evidence.citestyle)
+bibtex_default_style = "evidence"  # the house style (sphinx_evidence.bib.style)
+bibtex_reference_style = "evidence"  # house in-text citations (sphinx_evidence.citations.citestyle)
 evidence_access_help_page = "access"
+
+# -- sphinx-evidence: the hub's own opt-ins (each is off on any other site) ---------------
+evidence_glossary_autolink = True  # link each term's first mention on each page
+evidence_glossary_previews = True  # hover, focus and tap previews of definitions
+evidence_glossary_backlinks = True  # "Used on:" under each glossary entry
+evidence_glossary_backlinks_exclude: list[str] = []  # the hub lists tag and index pages too
+evidence_glossary_backlinks_fold = 0  # and never folds the list
+evidence_glossary_house_rules = True  # every definition cites a source, ...
+evidence_glossary_single_words = True  # one-word names are linked too, but these:
+evidence_glossary_common_words = [
+    "place",
+    "places",
+    "system",
+    "systems",
+    "neighbourhood",
+    "neighbourhoods",
+    "care",
+    "health",
+    "partnership",
+    "partnerships",
+    "board",
+    "network",
+    "community",
+    "population",
+    "evidence",
+]
+evidence_citations_cited_on = True  # "Cited on:" under each reference
+evidence_citations_exports = True  # BibTeX, RIS and CSL-JSON downloads under bibliographies
+evidence_citations_tooltips = True  # citation tooltips on keyboard focus too
+evidence_citations_house_rules = True  # references.bib checked against the house style
+evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
+evidence_blog_path = "blog"  # pages under blog/ are posts
+evidence_pdf_html_links = True  # "Download this page as a PDF" under each brief's title
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"

@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_evidence.access import DEFAULT_LEVELS, AccessConfig, colours_css, contrast
+from sphinx_evidence.access.levels import AccessConfig, colours_css, contrast
+from sphinx_evidence.bib.levels import DEFAULT_LEVELS
 
 
 def _soup(app: SphinxTestApp, page: str) -> Any:

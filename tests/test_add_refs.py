@@ -16,7 +16,7 @@ import pytest
 from pybtex.database import parse_file
 
 import sphinx_evidence.bib.importer as importer
-import sphinx_evidence.bibcheck as bibcheck
+import sphinx_evidence.bib.lint as bibcheck
 from tests.conftest import REPO, copy_site
 from tests.helpers import sphinx_build
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_evidence.bibcheck import main
+from sphinx_evidence.bib.lint import main
 
 REPO = Path(__file__).parent.parent
 
@@ -110,7 +110,7 @@ def test_access_levels_come_from_conf_py(project: Path, capsys: pytest.CaptureFi
 
 def test_real_references_bib_passes_as_in_nox_lint() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx_evidence.bibcheck", "references.bib", "--docs", "docs"],
+        [sys.executable, "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs"],
         cwd=REPO,
         capture_output=True,
         text=True,

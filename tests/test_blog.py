@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_evidence.blog_meta import format_date, parse_date, parse_post, slug
-from sphinx_evidence.docs_tables import warning_rows
-from sphinx_evidence.messages import Warn
+from sphinx_evidence.blog.meta import format_date, parse_date, parse_post, tag_slug
+from sphinx_evidence.core.docs_tables import warning_rows
+from sphinx_evidence.core.warnings import Warn
 from tests.helpers import page_bodies, sphinx_build
 
 ROOT = Path(__file__).parent / "roots" / "test-blog"
@@ -92,8 +92,8 @@ def test_front_matter_after_a_byte_order_mark_and_with_crlf() -> None:
 
 
 def test_tag_slugs() -> None:
-    assert slug("STP") == "stp"
-    assert slug("Place-based care") == "place-based-care"
+    assert tag_slug("STP") == "stp"
+    assert tag_slug("Place-based care") == "place-based-care"
 
 
 def test_every_warning_subtype_is_documented() -> None:
@@ -147,7 +147,9 @@ def test_postlist_newest_first_tags_and_limit(app: SphinxTestApp) -> None:
 def test_css_only_in_html(app: SphinxTestApp) -> None:
     app.build()
     assert (Path(app.outdir) / "_static" / "blog.css").is_file()
-    assert "_static/blog.css" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    # linked only from pages with a post header or a post list
+    assert "_static/blog.css" in (Path(app.outdir) / "blog" / "first.html").read_text("utf-8")
+    assert "_static/blog.css" not in (Path(app.outdir) / "index.html").read_text("utf-8")
 
 
 @pytest.mark.sphinx("html", testroot="blog", srcdir="blog-bad-meta", freshenv=True)

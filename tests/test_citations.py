@@ -18,7 +18,9 @@ from pybtex.richtext import Tag, Text
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_evidence.bibstyle import EvidenceStyle, date_text, latex_text
+from sphinx_evidence.bib.dates import date_text
+from sphinx_evidence.bib.latex import latex_text
+from sphinx_evidence.bib.style import EvidenceStyle
 from tests.helpers import sphinx_build
 
 EXAMPLES = Path("/work/shared/data/biblatex-examples.bib")
@@ -109,7 +111,7 @@ def test_latex_becomes_unicode_and_emphasis() -> None:
 
 
 def test_editions_are_ordinals() -> None:
-    from sphinx_evidence.bibstyle import _edition
+    from sphinx_evidence.bib.types import _edition
 
     assert [_edition(v) for v in ("1", "2nd", "3", "11", "22", "Revised")] == [
         "1st edition",
@@ -255,7 +257,7 @@ def test_references_are_sorted_by_author_with_author_year_labels(app: SphinxTest
 
 
 def test_dates_seasons_ranges_and_bad_dates() -> None:
-    from sphinx_evidence.bibstyle import date_problem, date_text
+    from sphinx_evidence.bib.dates import date_problem, date_text
 
     data = parse_string(
         "@misc{spring, date={2019-21}} @misc{range, date={2018-03/2018-05}}"
@@ -288,8 +290,9 @@ HOUSE_CONF = (
     'bibtex_bibfiles = ["refs.bib"]\n'
     'bibtex_default_style = "evidence"\n'
     'bibtex_reference_style = "evidence"\n'
+    "evidence_citations_house_rules = True\n"
 )
-"""conf.py of a small project in the house styles (bibliography and in-text)."""
+"""conf.py of a small project in the house styles (bibliography and in-text) and rules."""
 
 
 def test_in_text_citations_name_entries_as_their_labels(tmp_path: Path) -> None:
@@ -319,7 +322,7 @@ def test_in_text_citations_name_entries_as_their_labels(tmp_path: Path) -> None:
 
 
 def test_repeated_labels_get_letters() -> None:
-    from sphinx_evidence.bibstyle import EvidenceLabels
+    from sphinx_evidence.bib.style import EvidenceLabels
 
     data = parse_string(
         "@misc{a, title={One}, author={Smith, J}, year={2019}}"
@@ -466,7 +469,8 @@ def test_bib_is_parsed_and_formatted_once_per_change(
 ) -> None:
     import os
 
-    from sphinx_evidence import bibdata, citations
+    from sphinx_evidence.bib import load as bibdata
+    from sphinx_evidence.citations import load as citations
 
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-citations", src)
@@ -488,7 +492,7 @@ def test_bib_is_parsed_and_formatted_once_per_change(
 
 
 def test_stock_formatting_reuses_the_cached_text() -> None:
-    from sphinx_evidence.bibdata import load
+    from sphinx_evidence.bib.load import load
 
     cache = load([EXAMPLES], "utf-8", ["free"])
     style = EvidenceStyle()
@@ -515,7 +519,7 @@ def test_reading_list_options_filter_sort_group(app: SphinxTestApp, file_regress
 
 
 def test_worse_bib_files_are_warnings_with_lines_not_crashes(tmp_path: Path) -> None:
-    from sphinx_evidence.bibdata import load
+    from sphinx_evidence.bib.load import load
 
     worse = tmp_path / "worse.bib"
     worse.write_text(
@@ -594,8 +598,8 @@ def test_reading_list_html_snapshot(app: SphinxTestApp, file_regression: Any) ->
 
 
 def test_exported_entries_stand_alone_without_their_crossref() -> None:
-    from sphinx_evidence.bibdata import load
-    from sphinx_evidence.export import csl_item, to_bibtex
+    from sphinx_evidence.bib.export import csl_item, to_bibtex
+    from sphinx_evidence.bib.load import load
 
     cache = load([EXAMPLES], "utf-8", ["free"])
     entry = cache.data.entries["westfahl:space"]  # crossref = {westfahl:frontier}
@@ -609,7 +613,7 @@ def test_exported_entries_stand_alone_without_their_crossref() -> None:
 
 
 def test_crossrefs_are_inherited_and_sets_list_their_members(tmp_path: Path) -> None:
-    from sphinx_evidence.bibdata import load
+    from sphinx_evidence.bib.load import load
 
     cache = load([EXAMPLES], "utf-8", ["free"])
     space = str(cache.formatted["westfahl:space"])
@@ -672,7 +676,7 @@ def test_keyprefix_bibliographies_work_as_stock(tmp_path: Path) -> None:
 
 
 def test_group_headings_are_readable() -> None:
-    from sphinx_evidence.readinglist import group_label
+    from sphinx_evidence.citations.readinglist import group_label
 
     data = parse_string(
         r"@article{a, author={Aks{\i}n, {\"O}zge and Roe, P}, title={T}, journal={J}}"

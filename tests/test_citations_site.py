@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 
-from sphinx_evidence.bibstyle import plain, sort_date
+from sphinx_evidence.bib.dates import sort_date
+from sphinx_evidence.bib.latex import plain
 from tests.conftest import REPO, copy_site
 from tests.helpers import sphinx_build
 

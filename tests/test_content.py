@@ -412,7 +412,7 @@ def test_post_says_where_it_was_first_published(docname: str, built_site: Path) 
 
 @pytest.mark.parametrize("docname", sorted(POST_KEYS))
 def test_post_date_is_no_more_precise_than_the_facts(docname: str) -> None:
-    from sphinx_evidence.blog_meta import front_matter, parse_date
+    from sphinx_evidence.blog.meta import front_matter, parse_date
 
     fact = _facts()[POST_KEYS[docname]]
     data, _, _ = front_matter((Path(__file__).parents[1] / "docs" / f"{docname}.md").read_text())
@@ -441,11 +441,13 @@ def test_the_brief_says_who_produced_it_and_when(built_site: Path) -> None:
 def test_contributor_guide_lists_every_warning_subtype_and_setting(built_site: Path) -> None:
     import dataclasses
 
-    from sphinx_evidence.access import AccessConfig
-    from sphinx_evidence.blog_meta import BlogConfig
-    from sphinx_evidence.glossary import GlossaryConfig
-    from sphinx_evidence.messages import Warn
-    from sphinx_evidence.pdf import PdfConfig
+    from sphinx_evidence.a11y import A11yConfig
+    from sphinx_evidence.access.levels import AccessConfig
+    from sphinx_evidence.blog.meta import BlogConfig
+    from sphinx_evidence.citations.config import CitationsConfig
+    from sphinx_evidence.core.warnings import Warn
+    from sphinx_evidence.glossary.config import GlossaryConfig
+    from sphinx_evidence.pdf.config import PdfConfig
 
     soup = BeautifulSoup((built_site / "contributing.html").read_text(), "html.parser")
     cells = {" ".join(td.get_text().split()) for td in soup.select("table td")}
@@ -456,6 +458,8 @@ def test_contributor_guide_lists_every_warning_subtype_and_setting(built_site: P
         ("evidence_glossary", GlossaryConfig),
         ("evidence_blog", BlogConfig),
         ("evidence_pdf", PdfConfig),
+        ("evidence_citations", CitationsConfig),
+        ("evidence_a11y", A11yConfig),
     ]:
         for field in dataclasses.fields(cls):
             assert f"{prefix}_{field.name}" in cells

@@ -17,7 +17,7 @@ def test_extension_loads_and_declares_parallel_safety(app: SphinxTestApp) -> Non
     assert ext.version == sphinx_evidence.__version__
     assert ext.parallel_read_safe is True
     assert ext.parallel_write_safe is True
-    for needed in ("sphinxcontrib.bibtex", "sphinx_design"):
+    for needed in ("sphinxcontrib.bibtex",):
         assert needed in app.extensions
     app.build()
     assert not app.warning.getvalue()

@@ -13,8 +13,8 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinx_evidence.pdf import PdfConfig, page_pdf_name, slugify
-from sphinx_evidence.pdf_check import check_pdf, pdfinfo
+from sphinx_evidence.pdf.check import check_pdf, pdfinfo
+from sphinx_evidence.pdf.config import PdfConfig, page_pdf_name, slugify
 from tests.helpers import sphinx_build
 
 pytestmark = pytest.mark.pdf
@@ -375,8 +375,8 @@ def test_weasyprint_failure_fails_the_build_loudly(tmp_path: Path) -> None:
 def test_a_missing_pdf_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sphinx.testing.util import SphinxTestApp
 
-    from sphinx_evidence import pdf_builder
-    from sphinx_evidence.pdf_render import RenderResult
+    from sphinx_evidence.pdf import builder as pdf_builder
+    from sphinx_evidence.pdf.render import RenderResult
 
     monkeypatch.setattr(
         pdf_builder, "write_pdf", lambda html, base, target, css: RenderResult(target)

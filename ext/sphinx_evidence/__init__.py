@@ -1,43 +1,50 @@
 """Sphinx extensions for evidence briefs and knowledge hubs.
 
-One entry in ``extensions`` (``"sphinx_evidence"``) sets up every part:
+One entry in ``extensions`` (``"sphinx_evidence"``) sets up every feature below; each is
+also an extension of its own (``"sphinx_evidence.glossary"`` ...). With nothing else set,
+stock markup builds exactly as without them: each behaviour is turned on by its own
+directive or role, by the house styles, or by a setting (all listed in the contributor
+guide, generated from the code).
 
 * :mod:`.glossary`: glossary cross-links (auto-linked first mentions, abbreviations,
   previews and backlinks);
 * :mod:`.access`: access-level badges (free, OpenAthens, abstract only, ...);
-* :mod:`.citations`: a house bibliography style, annotated reading lists, "Cited on"
-  links and exports, on top of sphinxcontrib-bibtex;
+* :mod:`.citations`: reading lists, "Cited on" links and exports, on top of
+  sphinxcontrib-bibtex, with the house bibliography style of :mod:`.bib`;
 * :mod:`.blog`: blog post headers and post lists from front matter;
 * :mod:`.pdf`: accessible PDFs written with WeasyPrint;
 * :mod:`.a11y`: fixes for stock Sphinx, furo and sphinx-design accessibility failures.
+
+Shared pieces live in :mod:`.core`; :mod:`.bib` is the BibTeX data layer, plain Python
+that does not import Sphinx.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+from sphinx_evidence.core import __version__, extension_metadata
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+FEATURES = (
+    "sphinx_evidence.access",
+    "sphinx_evidence.citations",
+    "sphinx_evidence.glossary",
+    "sphinx_evidence.blog",
+    "sphinx_evidence.pdf",
+    "sphinx_evidence.a11y",
+)
+
+__all__ = ["FEATURES", "__version__", "setup"]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Set up every part of the extension."""
-    from .a11y import setup_a11y
-    from .access import setup_access
-    from .blog import setup_blog
-    from .citations import setup_citations
-    from .glossary import setup_glossary
-    from .pdf import setup_pdf
+    """Set up every feature, and the directives of the contributor guide's tables."""
+    from sphinx_evidence.core.docs_tables import setup_docs_tables
 
-    app.setup_extension("sphinx_design")
-    app.setup_extension("sphinxcontrib.bibtex")
-    parts = (setup_access, setup_citations, setup_glossary, setup_blog, setup_pdf, setup_a11y)
-    for setup_part in parts:
-        setup_part(app)
-    return {
-        "version": __version__,
-        "env_version": 1,
-        "parallel_read_safe": True,
-        "parallel_write_safe": True,
-    }
+    for feature in FEATURES:
+        app.setup_extension(feature)
+    setup_docs_tables(app)
+    return extension_metadata()

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .blog_meta import slug
+from sphinx_evidence.core.text import slug
 
 FOLDERS = {"post": "blog", "brief": "briefs", "guidance": "guidance"}
 
@@ -101,7 +101,7 @@ def add_to_toctree(index: Path, entry: str) -> bool:
 def new_page(kind: str, title: str, docs: Path, today: datetime.date) -> Path:
     """Write the page and list it; return its path. ``FileExistsError`` if it exists."""
     name = slug(title)
-    if not title.strip() or name == "tag":
+    if not name:
         raise ValueError("give the page a title with letters or digits in it")
     folder = docs / FOLDERS[kind]
     page = folder / f"{name}.md"

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 #: The access value of a new entry whose level the contributor has still to choose.
-#: sphinx_evidence.bibcheck reports entries that still carry it.
+#: sphinx_evidence.bib.lint reports entries that still carry it.
 ACCESS_MARKER = "TODO"
 #: The site's access levels (docs/access.md), in the order the guide lists them.
 ACCESS_LEVELS = ("free", "openathens", "abstract", "subscription", "staff")

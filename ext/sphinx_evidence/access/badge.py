@@ -1,0 +1,91 @@
+"""The badge of an access level: a node every builder shows in words, the ``{access}`` role,
+and its HTML form (a link to the help page with an accessible tooltip)."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from pybtex.database import Entry
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxRole
+
+from sphinx_evidence.access.levels import Level, access_config
+from sphinx_evidence.core.nodes import tooltip
+from sphinx_evidence.core.warnings import Warn, warn
+
+BADGE_CLASS = "evidence-badge"
+
+
+def badge(
+    level: str, config: Config, bracket: bool = False, levels: dict[str, Level] | None = None
+) -> nodes.inline:
+    """A badge node for ``level``: its label in words (in brackets after a reference, when
+    ``bracket``); in HTML it becomes a link with a tooltip. Pass ``levels`` (the parsed
+    vocabulary) when making many badges, to validate the configuration only once."""
+    if levels is None:
+        levels = access_config(config).parsed
+    label = levels[level].label if level in levels else level
+    if bracket:
+        label = f"[{label}]"
+    node = nodes.inline(label, label, classes=[BADGE_CLASS, f"evidence-access-{level}"])
+    node["evidence_access"] = level
+    return node
+
+
+def badge_entry(
+    item: nodes.Element, entry: Entry, config: Config, levels: dict[str, Level]
+) -> None:
+    """End the last paragraph of ``item`` (a bibliography entry, a footnote) with the badge
+    of ``entry``'s ``access`` level, when it has a known one."""
+    level = entry.fields.get("access", "").strip()
+    paragraphs = [c for c in item.children if isinstance(c, nodes.paragraph)]
+    if level in levels and paragraphs:
+        paragraphs[-1] += [nodes.Text(" "), badge(level, config, bracket=True, levels=levels)]
+
+
+class AccessRole(SphinxRole):
+    """``{access}`openathens``` puts the badge of an access level in prose."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        level = self.text.strip()
+        levels = access_config(self.config).parsed
+        if level not in levels:
+            warn(
+                Warn.access_unknown,
+                f"unknown access level {level!r} (known: {', '.join(levels)})",
+                location=self.get_location(),
+            )
+            return [nodes.inline(self.text, self.text)], []
+        node = badge(level, self.config, levels=levels)
+        self.set_source_info(node)
+        return [node], []
+
+
+def badges_to_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In HTML, make each badge a link to the help page with an accessible tooltip."""
+    if app.builder.format != "html":
+        return
+    settings = access_config(app.config)
+    levels = settings.parsed
+    help_uri = ""
+    if settings.help_page and settings.help_page in app.env.found_docs:
+        help_uri = app.builder.get_relative_uri(docname, settings.help_page)
+    count = 0
+    for node in list(doctree.findall(nodes.inline)):
+        level = node.get("evidence_access")
+        if not level or level not in levels:
+            continue
+        count += 1
+        info = levels[level]
+        tip_id = f"evidence-badge-tip-{count}"
+        label = info.label
+        tip = tooltip(
+            label,
+            label,
+            classes=["evidence-badge-wrap"],
+            label_classes=[BADGE_CLASS, f"evidence-access-{level}"],
+            href=help_uri,
+            tip=info.explanation,
+            tip_id=tip_id,
+        )
+        node.parent.replace(node, tip)  # (replace_self would copy the badge's classes)

@@ -1,0 +1,51 @@
+"""Text helpers every feature uses, written once (plain Python: ``bib/`` uses them too).
+
+* :data:`MONTHS`: month names, for partial dates in the bibliography and in post headers;
+* :func:`slug`: a lower-case ASCII name (tag pages, PDF file names);
+* :func:`safe_id`: text made safe for an HTML id or a file name, case kept;
+* :func:`digest`: a change fingerprint of whatever a page shows (``env-updated`` handlers
+  return the pages whose fingerprint changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def slug(text: str, fallback: str = "") -> str:
+    """``"Place-based care"`` -> ``"place-based-care"`` (accents dropped, ``fallback``
+    when nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-") or fallback
+
+
+def safe_id(text: str, strip: bool = True) -> str:
+    """``"briefs/x y"`` -> ``"briefs-x-y"``: letters, digits, ``_`` and ``-`` only."""
+    found = _NOT_ID.sub("-", text)
+    return found.strip("-") if strip else found
+
+
+def digest(parts: Any) -> str:
+    """A fingerprint of ``parts`` (anything with a stable ``repr``)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

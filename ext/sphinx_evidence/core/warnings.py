@@ -1,0 +1,68 @@
+"""Warnings: one type for the project, one subtype per kind of problem.
+
+Every warning is logged with ``type="evidence"`` and a subtype from :class:`Warn`, so a
+project can silence one kind with ``suppress_warnings = ["evidence.<subtype>"]``. The
+module imports Sphinx only when a warning is logged: ``bib/`` uses :class:`Warn` as plain data.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+WARNING_TYPE = "evidence"
+
+
+class Warn(Enum):
+    """The kinds of warning; the value is the subtype users suppress."""
+
+    config = "config"
+    """A configuration value is unusable."""
+    bib_syntax = "bib_syntax"
+    """A references.bib entry could not be parsed."""
+    bib_duplicate = "bib_duplicate"
+    """Two entries share a key (or, in the lint check, a DOI or title)."""
+    bib_missing_field = "bib_missing_field"
+    """An entry lacks a field its type requires."""
+    bib_date = "bib_date"
+    """A ``date``, ``year`` or ``month`` that is not a real date; shown as far as it is read."""
+    bib_unknown_type = "bib_unknown_type"
+    """An entry type the house style does not know; a generic form is used."""
+    bib_unsafe_url = "bib_unsafe_url"
+    """A url or doi field that is not http(s), mailto or a DOI; shown as text, not linked."""
+    bib_markup = "bib_markup"
+    """A field holding HTML markup; it is shown as text, never as markup."""
+    bib_unused = "bib_unused"
+    """An entry no page cites or lists (lint check)."""
+    access_unknown = "access_unknown"
+    """An access level not in the configured vocabulary."""
+    cite_unknown = "cite_unknown"
+    """A reading-list key (or, with ``evidence_citations_house_rules``, a citation key) that
+    the .bib files do not hold; otherwise an unknown citation is sphinxcontrib-bibtex's
+    ``bibtex.key_not_found``."""
+    reading_list = "reading_list"
+    """A reading-list option is unusable."""
+    term_case_duplicate = "term_case_duplicate"
+    """Two glossary names that differ only in case."""
+    term_empty = "term_empty"
+    """A glossary entry with an empty definition."""
+    term_no_source = "term_no_source"
+    """A glossary definition that cites no source."""
+    term_duplicate = "term_duplicate"
+    """A glossary name defined twice (Sphinx's own warning gives a wrong line in MyST)."""
+    term_autolink = "term_autolink"
+    """An ``:autolink:`` setting that is not at the end of its definition (ignored)."""
+    term_unused = "term_unused"
+    """A glossary entry no page uses (off by default)."""
+    post_meta = "post_meta"
+    """Blog post front matter that is missing or malformed (a bad date, say)."""
+    pdf = "pdf"
+    """A PDF could not be written or failed its checks."""
+
+
+def warn(kind: Warn, message: str, location: Any = None, **kwargs: Any) -> None:
+    """Log a warning of ``kind`` at ``location`` (a node, a docname, or (docname, line))."""
+    from sphinx.util import logging  # here, so the data layer (bib/) can use Warn without Sphinx
+
+    logger = logging.getLogger("sphinx_evidence")
+    logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location, **kwargs)

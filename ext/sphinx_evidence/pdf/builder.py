@@ -1,0 +1,377 @@
+"""The ``evidencepdf`` builder: the site as one PDF book, and a PDF per brief.
+
+It is a :class:`~sphinx.builders.singlehtml.SingleFileHTMLBuilder` (``format = "html"``)
+so every HTML translator and post-transform applies, but it writes no HTML pages and
+copies no theme assets: each PDF is rendered from our own template
+(``templates/pdf/document.html``) and print stylesheet (``static/print.css``). A PDF that
+WeasyPrint cannot write, or that is missing afterwards, stops the build with a
+:class:`PdfBuildError` (non-zero exit).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Set
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import markupsafe
+from docutils import nodes
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.errors import SphinxError
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.display import progress_message, status_iterator
+from sphinx.util.i18n import format_date
+
+from sphinx_evidence.core.nodes import page_title
+from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.pdf import doctree as dt
+from sphinx_evidence.pdf.config import (
+    PDF_DIR,
+    page_pdf_name,
+    pdf_docnames,
+    read_config,
+    site_pdf_name,
+)
+from sphinx_evidence.pdf.render import PdfWriteError, write_pdf
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent.parent  # the package: its static/ and templates/
+STYLESHEET = HERE / "static" / "print.css"
+TEMPLATES = HERE / "templates" / "pdf"
+
+
+class PdfBuildError(SphinxError):
+    """A PDF could not be written."""
+
+    category = "PDF error"
+
+
+@dataclass
+class PdfJob:
+    """One PDF to write: its file name, title and the HTML to render."""
+
+    name: str
+    docname: str
+    title: str
+    html: str
+
+
+class EvidencePDFBuilder(SingleFileHTMLBuilder):
+    """Write accessible PDFs (PDF/UA-1) with WeasyPrint."""
+
+    name = "evidencepdf"
+    format = "html"
+    epilog = __("The PDFs are in %(outdir)s.")
+    search = False
+    copysource = False
+    add_permalinks = False
+    allow_parallel = False
+    supported_image_types = ["image/svg+xml", "image/png", "image/gif", "image/jpeg"]
+    supported_remote_images = False
+
+    def init(self) -> None:
+        super().init()
+        # themes (furo) write their stylesheets into _static at build-finished; the PDF
+        # builder copies no static files, so the folder is made here
+        (Path(self.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+        self.options = read_config(self.config)
+        self.jobs: list[PdfJob] = []
+        self._resolved: dict[str, nodes.document] = {}
+        self._templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            keep_trailing_newline=True,
+        )
+
+    # -- nothing of the HTML theme is written ----------------------------------------------
+
+    def copy_assets(self) -> None:
+        """The PDFs need no theme or static files."""
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _keep_bibliography_nodes(self) -> None:
+        """Remember sphinxcontrib-bibtex's citation nodes as they are before any page is
+        resolved in this build.
+
+        Its BibliographyTransform appends each entry's label and text to a citation node
+        it keeps in the environment, so a page resolved twice in one process (here: a
+        brief's appendices and the book both need the references page) gets every entry
+        twice. :meth:`_fresh_bibliography_nodes` puts fresh copies back before each
+        resolution.
+        """
+        self._bib_nodes: dict[Any, dict[str, nodes.Element]] = {}
+        domain = self.env.domains.get("cite")
+        for key, bibliography in getattr(domain, "bibliographies", {}).items():
+            citation_nodes = getattr(bibliography, "citation_nodes", None)
+            if isinstance(citation_nodes, dict):
+                self._bib_nodes[key] = {k: n.deepcopy() for k, n in citation_nodes.items()}
+
+    def _fresh_bibliography_nodes(self) -> None:
+        domain = self.env.domains.get("cite")
+        bibliographies = getattr(domain, "bibliographies", {})
+        for key, kept in self._bib_nodes.items():
+            bibliography = bibliographies.get(key)
+            citation_nodes = getattr(bibliography, "citation_nodes", None)
+            if isinstance(citation_nodes, dict):
+                citation_nodes.clear()
+                citation_nodes.update({k: n.deepcopy() for k, n in kept.items()})
+
+    def _resolve(self, docname: str) -> nodes.document:
+        self._fresh_bibliography_nodes()
+        return self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
+
+    def assemble_doctree(self) -> nodes.document:
+        self._fresh_bibliography_nodes()
+        return super().assemble_doctree()
+
+    def _resolved_doctree(self, docname: str) -> nodes.document:
+        if docname not in self._resolved:
+            self._resolved[docname] = self._resolve(docname)
+        return self._resolved[docname]
+
+    def _render_body(self, docname: str, tree: nodes.document) -> str:
+        tree.settings = self.docsettings
+        self.secnumbers = {}
+        self.fignumbers = self.env.toc_fignumbers.get(docname, {})
+        self.imgpath = self.imagedir
+        self.dlpath = "_downloads"
+        self.current_docname = docname
+        self.post_process_images(tree)
+        visitor = self.create_translator(tree, self)
+        tree.walkabout(visitor)
+        return "".join(visitor.fragment)  # type: ignore[attr-defined]
+
+    def write_documents(self, _docnames: Set[str]) -> None:
+        self.prepare_writing(self.env.all_docs.keys())
+        # an e-mail address cloaked with <span>s would be split into several link parts
+        self.docsettings.cloak_email_addresses = False
+        self._keep_bibliography_nodes()
+        self.jobs = []
+        singles = pdf_docnames(self.config, self.env.found_docs)
+        for docname in status_iterator(
+            singles,
+            __("preparing PDFs of pages... "),
+            "darkgreen",
+            len(singles),
+            self.config.verbosity,
+        ):
+            self.jobs.append(self._page_job(docname))
+        if self.options.site:
+            with progress_message(__("assembling the whole site")):
+                self.jobs.insert(0, self._site_job())
+
+    def _page_job(self, docname: str) -> PdfJob:
+        tree = self._resolve(docname)
+        dt.normalise_refuris(tree, self._term_anchors())
+        terms = self._glossary_terms_used(docname)
+        remap = dt.add_appendices(tree, docname, self._resolved_doctree, terms)
+        dt.localise_links(tree, docname, remap, self.config.html_baseurl)
+        dt.fix_relative_links(tree, self.config.html_baseurl)
+        dt.drop_dangling_links(tree)
+        dt.dedupe_raw_ids(tree)
+        dt.drop_controls(tree)
+        dt.print_urls(tree)
+        dt.flatten_links(tree)
+        body = self._render_body(docname, tree)
+        title = self._title(docname)
+        meta = self.env.metadata.get(docname, {})
+        html = self._page_html(
+            kind="page",
+            title=title,
+            body=body,
+            description=str(meta.get("summary", "")),
+            keywords=_as_list(meta.get("tags")),
+            web_url=self._web_url(docname),
+        )
+        return PdfJob(page_pdf_name(docname), docname, title, html)
+
+    def _site_job(self) -> PdfJob:
+        root = self.config.root_doc
+        tree = self.assemble_doctree()
+        self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        dt.normalise_refuris(tree, self._term_anchors())
+        dt.make_ids_unique(tree, root)
+        dt.fix_relative_links(tree, self.config.html_baseurl)
+        dt.drop_dangling_links(tree)
+        dt.dedupe_raw_ids(tree)
+        dt.drop_controls(tree)
+        dt.print_urls(tree)
+        dt.flatten_links(tree)
+        contents = dt.book_contents(tree, self.options.toc_depth)
+        body = self._render_body(root, tree)
+        title = self.config.project
+        html = self._page_html(kind="site", title=title, body=body, contents=contents)
+        return PdfJob(site_pdf_name(self.config), root, title, html)
+
+    def _glossary_terms_used(self, docname: str) -> list[tuple[str, str]]:
+        """(docname, anchor) of the glossary entries the page uses: from the glossary
+        feature's ``terms_used`` (links and auto-linked mentions), plus the page's own
+        ``{term}`` references."""
+        found: list[tuple[str, str]] = []
+        try:
+            from sphinx_evidence.glossary.resolve import terms_used
+
+            for entry in terms_used(self.env, docname):
+                found.append((str(entry.docname), str(entry.anchor)))
+        except (ImportError, KeyError, AttributeError) as err:
+            logger.debug("glossary terms_used unavailable for %s: %s", docname, err)
+        doctree = self.env.get_doctree(docname)
+        names = [
+            node["reftarget"]
+            for node in doctree.findall(nodes.Element)
+            if node.get("refdomain") == "std" and node.get("reftype") == "term"
+        ]
+        std = self.env.domains.standard_domain
+        by_name: dict[str, Any] = {}
+        for (kind, name), obj in std.objects.items():
+            if kind == "term":
+                by_name.setdefault(name, obj)
+                by_name.setdefault(name.casefold(), obj)
+        for name in names:
+            match = by_name.get(name) or by_name.get(name.casefold())
+            if match is not None:
+                found.append((match[0], match[1]))
+        return [pair for pair in dict.fromkeys(found) if pair[0] != docname]
+
+    def _web_url(self, docname: str) -> str:
+        """The page's address on the web site, when ``html_baseurl`` is an http(s) URL."""
+        base = self.config.html_baseurl or ""
+        if not base.startswith(("https://", "http://")):
+            return ""
+        return base.rstrip("/") + "/" + quote(docname) + ".html"
+
+    def _term_anchors(self) -> dict[str, str]:
+        """Anchor -> docname of every glossary term (links to terms may be ``#<anchor>``)."""
+        std = self.env.domains.standard_domain
+        anchors: dict[str, str] = {}
+        for (kind, _name), entry in std.objects.items():
+            if kind == "term":
+                anchors.setdefault(entry[1], entry[0])
+        return anchors
+
+    def _title(self, docname: str) -> str:
+        return page_title(self.env, docname)
+
+    # -- the HTML fed to WeasyPrint ------------------------------------------------------
+
+    def build_date(self) -> datetime:
+        """SOURCE_DATE_EPOCH, else the newest source file: never the clock."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        newest = 0.0
+        paths: list[Path] = [Path(self.env.doc2path(d)) for d in self.env.found_docs]
+        paths += [Path(p) for p in getattr(self.config, "bibtex_bibfiles", [])]
+        for path in paths:
+            full = path if path.is_absolute() else Path(self.srcdir) / path
+            try:
+                newest = max(newest, full.stat().st_mtime)
+            except OSError:
+                continue
+        return datetime.fromtimestamp(int(newest or time.time()), UTC)
+
+    def _page_html(self, **context: Any) -> str:
+        date = self.build_date()
+        lang = (self.config.language or "en").replace("_", "-")
+        shown_date = self.config.today or format_date(
+            self.config.today_fmt or "%d %B %Y", date=date, language=self.config.language
+        )
+        template = self._templates.get_template("document.html")
+        values: dict[str, Any] = {
+            "contents": [],
+            "description": "",
+            "keywords": [],
+            "web_url": "",
+        }
+        values.update(context)
+        return template.render(
+            lang=lang,
+            project=self.config.project,
+            project_css=markupsafe.Markup(css_string(self.config.project)),
+            publisher=self.options.publisher or self.config.author,
+            date_iso=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            date_shown=shown_date,
+            **values,
+        )
+
+    # -- writing the PDFs ------------------------------------------------------------------
+
+    def finish(self) -> None:
+        self.copy_image_files()
+        outdir = Path(self.outdir)
+        written: list[Path] = []
+        failures: list[str] = []
+        notices: set[str] = set()
+        for job in status_iterator(
+            self.jobs,
+            __("writing PDFs... "),
+            "darkgreen",
+            len(self.jobs),
+            self.config.verbosity,
+            stringify_func=lambda j: j.name,
+        ):
+            target = outdir / job.name
+            if target.exists():
+                target.unlink()
+            try:
+                result = write_pdf(job.html, outdir, target, STYLESHEET)
+            except PdfWriteError as err:
+                failures.append(f"{job.name} (from {job.docname}): {err}")
+                continue
+            for message in result.messages:
+                warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
+            notices |= result.notices
+            written.append(target)
+        for notice in sorted(notices):
+            logger.info(notice)
+        if failures:
+            raise PdfBuildError("could not write " + "; ".join(failures))
+        missing = [p.name for p in written if not p.is_file() or p.read_bytes()[:5] != b"%PDF-"]
+        if missing:
+            raise PdfBuildError(f"PDFs missing after the build: {', '.join(missing)}")
+        if self.options.check:
+            self._check(written)
+        if self.options.html_dir:
+            self._copy_to_html(written)
+
+    def _check(self, written: list[Path]) -> None:
+        from sphinx_evidence.pdf.check import check_pdf
+
+        lang = (self.config.language or "en").replace("_", "-")
+        by_name = {job.name: job for job in self.jobs}
+        for path in written:
+            for problem in check_pdf(path, lang=lang):
+                warn(Warn.pdf, f"{path.name}: {problem}", location=by_name[path.name].docname)
+
+    def _copy_to_html(self, written: list[Path]) -> None:
+        target = (Path(self.outdir) / self.options.html_dir / PDF_DIR).resolve()
+        target.mkdir(parents=True, exist_ok=True)
+        for path in written:
+            shutil.copyfile(path, target / path.name)
+        logger.info(__("copied %d PDFs to %s"), len(written), target)
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value:
+        return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+    return []
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;-_()'!?&" else f"\\{ord(ch):06x}" for ch in text
+    )
+    return f'"{escaped}"'

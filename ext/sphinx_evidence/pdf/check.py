@@ -1,0 +1,264 @@
+"""Structural accessibility checks of a PDF (the parts of PDF/UA-1 we can test here).
+
+veraPDF is not available, so :func:`check_pdf` reads the file with pikepdf and
+``pdfinfo`` (poppler) and returns a list of problems (empty when the PDF passes):
+
+* tagged (``/MarkInfo /Marked true``, a structure tree) and PDF/UA-1 in the XMP metadata;
+* ``/Lang`` is the expected language; a title, shown in the title bar (DisplayDocTitle);
+* A4 pages;
+* one bookmark per heading (H1-H6 in the structure tree);
+* every link annotation has a description (``/Contents``) with words in it, and belongs
+  to a ``Link`` structure element;
+* every font is embedded;
+* every Figure has alternate text;
+* no heading is stranded at the foot of a page (its content on the next);
+* no marked content outside the structure tree (running heads are artifacts).
+
+Run ``python -m sphinx_evidence.pdf.check FILE.pdf ...`` to check files by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+A4 = (595.28, 841.89)
+
+
+def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Structure elements in document (depth-first) order."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [root.get("/K")]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(reversed(list(kid)))
+        elif isinstance(kid, pikepdf.Dictionary):
+            if kid.is_indirect:
+                if kid.objgen in seen:
+                    continue
+                seen.add(kid.objgen)
+            if kid.get("/Type") in ("/MCR", "/OBJR"):
+                continue
+            if "/S" in kid:
+                yield kid
+            stack.append(kid.get("/K"))
+
+
+CONTENT_TYPES = {"/P", "/L", "/Table", "/Div", "/BlockQuote", "/Figure"}
+HEADING = re.compile(r"/H[1-6]")
+
+
+def _stranded_headings(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary]) -> list[int]:
+    """Pages whose last heading has its following content on a later page."""
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+
+    def page_of(element: pikepdf.Dictionary) -> int | None:
+        pg = element.get("/Pg")
+        return pages.get(pg.objgen) if pg is not None else None
+
+    stranded: list[int] = []
+    for index, element in enumerate(elements):
+        if not HEADING.fullmatch(str(element.S)):
+            continue
+        for following in elements[index + 1 :]:
+            if str(following.S) in CONTENT_TYPES:
+                here, there = page_of(element), page_of(following)
+                if here is not None and there is not None and there > here:
+                    stranded.append(here)
+                break
+    return stranded
+
+
+def _outline_count(pdf: pikepdf.Pdf) -> int:
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        count = 0
+        while stack:
+            item = stack.pop()
+            count += 1
+            stack.extend(item.children)
+    return count
+
+
+def _fonts(resources: Any, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Any]]:
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    for name, font in (resources.get("/Font") or {}).items():
+        if font.is_indirect:
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+        yield name, font
+        for descendant in font.get("/DescendantFonts") or []:
+            yield name, descendant
+    for xobject in (resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            yield from _fonts(xobject.get("/Resources"), seen)
+
+
+def _embedded(font: Any) -> bool:
+    subtype = font.get("/Subtype")
+    if subtype in ("/Type0", "/Type3"):
+        return True  # Type0: checked through its descendant; Type3: glyphs are in the PDF
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(
+        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+
+
+def _orphan_marked_content(pdf: pikepdf.Pdf) -> int:
+    from sphinx_evidence.pdf.render import _reachable_mcids
+
+    owned = _reachable_mcids(pdf)
+    orphans = 0
+    for page in pdf.pages:
+        for instruction in pikepdf.parse_content_stream(page, "BDC"):
+            operands = getattr(instruction, "operands", [])
+            props = operands[1] if len(operands) == 2 else None
+            if (
+                isinstance(props, pikepdf.Dictionary)
+                and "/MCID" in props
+                and (page.obj.objgen, int(props.MCID)) not in owned
+            ):
+                orphans += 1
+    return orphans
+
+
+def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
+    """The structure tree's ParentTree as a dict (a flat /Nums array, as WeasyPrint writes)."""
+    root = pdf.Root.get("/StructTreeRoot")
+    tree = root.get("/ParentTree") if root is not None else None
+    nums = tree.get("/Nums") if tree is not None else None
+    if nums is None:
+        return {}
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+
+
+def _link_problems(pdf: pikepdf.Pdf) -> tuple[int, int, int]:
+    """(links without a description, with a description of no words, not tagged /Link)."""
+    parents = _parent_tree(pdf)
+    undescribed = wordless = untagged = 0
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            if annot.get("/Subtype") != "/Link":
+                continue
+            contents = str(annot.get("/Contents", "")).strip()
+            if not contents:
+                undescribed += 1
+            elif not re.search(r"\w", contents):
+                wordless += 1
+            key = annot.get("/StructParent")
+            parent = parents.get(int(key)) if key is not None else None
+            if not isinstance(parent, pikepdf.Dictionary) or parent.get("/S") != "/Link":
+                untagged += 1
+    return undescribed, wordless, untagged
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    """``pdfinfo``'s fields (empty when poppler is not installed)."""
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        return {}
+    result = subprocess.run([exe, str(path)], capture_output=True, text=True, check=False)
+    fields = {}
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(":")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def check_pdf(path: Path, lang: str = "en-GB") -> list[str]:
+    """Problems found in the PDF at ``path``; an empty list when it passes."""
+    problems: list[str] = []
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PdfError as err:
+        return [f"not a readable PDF: {err}"]
+    with pdf:
+        root = pdf.Root
+        mark_info = root.get("/MarkInfo")
+        if mark_info is None or not bool(mark_info.get("/Marked", False)):
+            problems.append("not marked as tagged (/MarkInfo /Marked)")
+        if "/StructTreeRoot" not in root:
+            problems.append("no structure tree")
+        if str(root.get("/Lang", "")) != lang:
+            problems.append(f"/Lang is {str(root.get('/Lang', ''))!r}, expected {lang!r}")
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+            problems.append("title not shown in the title bar (DisplayDocTitle)")
+        metadata = root.get("/Metadata")
+        xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
+        if not re.search(r"pdfuaid:part(=\"1\"|>1<)", xmp):
+            problems.append("XMP metadata does not declare PDF/UA-1 (pdfuaid:part)")
+        title = str(pdf.docinfo.get("/Title", "")) if pdf.trailer.get("/Info") else ""
+        if not title.strip():
+            problems.append("no document title")
+        for number, page in enumerate(pdf.pages, start=1):
+            box = [float(v) for v in page.mediabox]
+            size = (box[2] - box[0], box[3] - box[1])
+            if abs(size[0] - A4[0]) > 1 or abs(size[1] - A4[1]) > 1:
+                problems.append(f"page {number} is not A4: {size[0]:.0f} x {size[1]:.0f} pt")
+                break
+
+        elements = list(_struct_elements(pdf))
+        headings = sum(1 for e in elements if re.fullmatch(r"/H[1-6]", str(e.S)))
+        bookmarks = _outline_count(pdf)
+        if headings and bookmarks < headings:
+            problems.append(f"{headings} headings but {bookmarks} bookmarks")
+        stranded = _stranded_headings(pdf, elements)
+        if stranded:
+            pages = ", ".join(str(n) for n in stranded[:5])
+            problems.append(f"heading stranded at the foot of page {pages}")
+        for element in elements:
+            if str(element.S) == "/Figure" and not str(element.get("/Alt", "")).strip():
+                problems.append("a Figure without alternate text")
+                break
+
+        seen: set[tuple[int, int]] = set()
+        unembedded: set[str] = set()
+        for page in pdf.pages:
+            for _name, font in _fonts(page.get("/Resources"), seen):
+                if not _embedded(font):
+                    unembedded.add(str(font.get("/BaseFont", "?")))
+        undescribed, wordless, untagged = _link_problems(pdf)
+        if undescribed:
+            problems.append(f"{undescribed} links without a description (/Contents)")
+        if wordless:
+            problems.append(f"{wordless} links described by punctuation alone (/Contents)")
+        if untagged:
+            problems.append(f"{untagged} link annotations not owned by a Link structure element")
+        if unembedded:
+            problems.append(f"fonts not embedded: {', '.join(sorted(unembedded))}")
+        orphans = _orphan_marked_content(pdf)
+        if orphans:
+            problems.append(f"{orphans} marked-content items outside the structure tree")
+
+    info = pdfinfo(path)
+    if info and info.get("Tagged") != "yes":
+        problems.append("pdfinfo: not tagged")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check the PDFs named on the command line; exit 1 if any has a problem."""
+    failed = False
+    for name in argv if argv is not None else sys.argv[1:]:
+        for problem in check_pdf(Path(name)):
+            failed = True
+            print(f"{name}: {problem}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

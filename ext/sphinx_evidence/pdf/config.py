@@ -1,0 +1,124 @@
+"""PDF options (``evidence_pdf_*``) and the names of the PDFs a project writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx.config import Config
+from sphinx.util.matching import Matcher
+
+from sphinx_evidence.core import config as cfg
+from sphinx_evidence.core.text import slug
+
+PREFIX = "evidence_pdf"
+
+
+PDF_DIR = "_pdf"
+
+
+WEB_BUILDERS = {"html", "dirhtml"}
+
+
+@dataclass(frozen=True)
+class PdfConfig:
+    """Options of the PDF output (``evidence_pdf_<name>`` in conf.py)."""
+
+    documents: list[str] = field(
+        default_factory=lambda: ["briefs/*", "guidance/*"],
+        metadata={"help": "Glob patterns of docnames that get a PDF of their own."},
+    )
+    exclude: list[str] = field(
+        default_factory=lambda: ["*/index"],
+        metadata={
+            "help": "Glob patterns of docnames that get no PDF of their own (section index pages)."
+        },
+    )
+    site: bool = field(default=True, metadata={"help": "Write the whole site as one PDF."})
+    site_name: str = field(
+        default="",
+        metadata={
+            "help": "File name (without .pdf) of the whole-site PDF; "
+            "default: the project name in lower case with hyphens."
+        },
+    )
+    publisher: str = field(
+        default="",
+        metadata={
+            "help": "Publisher on the cover and in the PDF metadata; default: the author setting."
+        },
+    )
+    toc_depth: int = field(
+        default=2, metadata={"help": "Levels in the printed contents (1: pages only)."}
+    )
+    html_dir: str = field(
+        default="",
+        metadata={
+            "help": "HTML output folder (relative to the PDF output folder) to copy "
+            "the PDFs into, under _pdf/ (nox -s docs passes ../html); empty: do not copy."
+        },
+    )
+    html_links: bool = field(
+        default=False,
+        metadata={
+            "help": "HTML pages that have a PDF link to it (_pdf/<name>.pdf from the site root)."
+        },
+    )
+    check: bool = field(
+        default=True,
+        metadata={
+            "help": "Check every PDF written (tags, language, bookmarks, fonts, alt "
+            "text, artifacts); problems are evidence.pdf warnings."
+        },
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.documents, list | tuple) or not all(
+            isinstance(p, str) for p in self.documents
+        ):
+            raise ValueError("documents must be a list of glob patterns")
+        if not isinstance(self.exclude, list | tuple) or not all(
+            isinstance(p, str) for p in self.exclude
+        ):
+            raise ValueError("exclude must be a list of glob patterns")
+        if self.toc_depth < 1:
+            raise ValueError("toc_depth must be 1 or more")
+        if "/" in self.site_name or "\\" in self.site_name:
+            raise ValueError("site_name is a file name, not a path")
+
+
+def read_config(config: Config) -> PdfConfig:
+    """The validated PDF options of ``config``."""
+    return cfg.read(config, PREFIX, PdfConfig)
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII file name stem for ``text``."""
+    return slug(text, "site")
+
+
+def site_pdf_name(config: Config) -> str:
+    """File name of the whole-site PDF."""
+    return f"{read_config(config).site_name or slugify(config.project)}.pdf"
+
+
+def page_pdf_name(docname: str) -> str:
+    """File name of the PDF of one page (``briefs/x`` -> ``briefs-x.pdf``)."""
+    return docname.replace("/", "-") + ".pdf"
+
+
+def pdf_docnames(config: Config, docnames: Any) -> list[str]:
+    """The docnames (sorted) that get a PDF of their own."""
+    options = read_config(config)
+    matcher, excluded = Matcher(options.documents), Matcher(options.exclude)
+    return sorted(d for d in docnames if matcher(d) and not excluded(d))
+
+
+__all__ = [
+    "PdfConfig",
+    "page_pdf_name",
+    "pdf_docnames",
+    "read_config",
+    "site_pdf_name",
+    "slugify",
+]
