@@ -3,7 +3,6 @@ OpenGraph, robots.txt, feed), the GitHub Pages workflow, Read the Docs and ``doc
 
 from __future__ import annotations
 
-import functools
 import http.server
 import importlib.util
 import os
@@ -12,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +26,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from tests.browser import serve
 from tests.conftest import REPO, copy_site
 from tests.helpers import sphinx_build
 
@@ -201,15 +200,8 @@ class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def served(hosted: dict[str, Path]) -> Iterator[str]:
-    handler = functools.partial(_PagesLikeHandler, directory=str(hosted["local"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(hosted["local"], _PagesLikeHandler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("missing", ["/nothing.html", "/blog/gone.html", "/a/b/c/d/gone"])

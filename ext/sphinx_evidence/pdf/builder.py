@@ -176,12 +176,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         terms = self._glossary_terms_used(docname)
         remap = dt.add_appendices(tree, docname, self._resolved_doctree, terms)
         dt.localise_links(tree, docname, remap, self.config.html_baseurl)
-        dt.fix_relative_links(tree, self.config.html_baseurl)
-        dt.drop_dangling_links(tree)
-        dt.dedupe_raw_ids(tree)
-        dt.drop_controls(tree)
-        dt.print_urls(tree)
-        dt.flatten_links(tree)
+        self._prepare_for_print(tree)
         body = self._render_body(docname, tree)
         title = self._title(docname)
         meta = self.env.metadata.get(docname, {})
@@ -195,18 +190,22 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         )
         return PdfJob(page_pdf_name(docname), docname, title, html)
 
-    def _site_job(self) -> PdfJob:
-        root = self.config.root_doc
-        tree = self.assemble_doctree()
-        self.env.toc_fignumbers = self.assemble_toc_fignumbers()
-        dt.normalise_refuris(tree, self._term_anchors())
-        dt.make_ids_unique(tree, root)
+    def _prepare_for_print(self, tree: nodes.document) -> None:
+        """The passes every PDF's doctree goes through once its links are local."""
         dt.fix_relative_links(tree, self.config.html_baseurl)
         dt.drop_dangling_links(tree)
         dt.dedupe_raw_ids(tree)
         dt.drop_controls(tree)
         dt.print_urls(tree)
         dt.flatten_links(tree)
+
+    def _site_job(self) -> PdfJob:
+        root = self.config.root_doc
+        tree = self.assemble_doctree()
+        self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        dt.normalise_refuris(tree, self._term_anchors())
+        dt.make_ids_unique(tree, root)
+        self._prepare_for_print(tree)
         contents = dt.book_contents(tree, self.options.toc_depth)
         body = self._render_body(root, tree)
         title = self.config.project
