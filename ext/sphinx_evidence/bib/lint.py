@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sphinx_evidence.bib.importer import ACCESS_MARKER as ACCESS_TODO
 from sphinx_evidence.bib.latex import plain
 from sphinx_evidence.bib.levels import DEFAULT_LEVELS
 from sphinx_evidence.bib.links import doi_url
@@ -29,8 +30,6 @@ _FENCE = re.compile(
     r"^(?P<fence>:{3,}|`{3,})\{reading-list\}[^\n]*\n(?P<body>.*?)^(?P=fence)\s*$",
     re.MULTILINE | re.DOTALL,
 )
-#: The access value the importer (bib/importer.py) gives an entry whose level is still to be set.
-ACCESS_TODO = "TODO"
 #: A field value naming a file on someone's computer (a reference manager's attachment).
 _LOCAL_PATH = re.compile(
     r"(?:^|[\s{:;])(?:file://|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
