@@ -251,9 +251,14 @@ def test_a11y_opt_in(tmp_path: Path) -> None:
     assert 'tabindex="0"' in (out / "tabs.html").read_text(encoding="utf-8")
 
 
-def test_beside_another_cite_domain_the_citations_stand_aside(tmp_path: Path) -> None:
-    """An extension listed first that registers its own ``cite`` domain: no crash, a
-    warning that names it, and the other features still work."""
+@pytest.mark.parametrize(
+    "extensions", [["othercite", "sphinx_evidence"], ["sphinx_evidence", "othercite"]]
+)
+def test_beside_another_cite_domain_the_citations_stand_aside(
+    tmp_path: Path, extensions: list[str]
+) -> None:
+    """An extension that registers its own ``cite`` domain, listed before or after ours:
+    no crash, a warning that names it, and the other features still work."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "foreign-sphinx-glossary", src)
     (src / "othercite.py").write_text(
@@ -265,7 +270,7 @@ def test_beside_another_cite_domain_the_citations_stand_aside(tmp_path: Path) ->
     )
     (src / "conf.py").write_text(
         "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
-        "extensions = ['othercite', 'sphinx_evidence']\n"
+        f"extensions = {extensions!r}\n"
         "exclude_patterns = ['_build', 'SOURCE.md']\n",
         encoding="utf-8",
     )

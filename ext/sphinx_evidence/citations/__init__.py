@@ -57,9 +57,7 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 
 
 def setup_citations(app: Sphinx) -> None:
-    """Register the citations feature with app."""
-    cfg.register(app, PREFIX, CitationsConfig)
-    app.connect("config-inited", _config_inited)
+    """Register the citations feature with app (sphinxcontrib-bibtex is set up already)."""
     # the house styles by name, also where the package's entry points are not installed
     pybtex.plugin.register_plugin("pybtex.style.formatting", "evidence", EvidenceStyle)
     sphinxcontrib.bibtex.plugin.register_plugin(
@@ -93,8 +91,8 @@ def setup_citations(app: Sphinx) -> None:
 
 
 def foreign_cite_domain(app: Sphinx) -> bool:
-    """Whether another extension (not sphinxcontrib-bibtex) already registered a ``cite``
-    domain. Then the citations stand aside, with a warning, instead of crashing."""
+    """Whether another extension (not sphinxcontrib-bibtex) registered a ``cite`` domain.
+    Then the citations stand aside, with a warning, instead of crashing."""
     other = app.registry.domains.get("cite")
     if other is None or issubclass(other, BibtexDomain):
         return False
@@ -110,11 +108,22 @@ def foreign_cite_domain(app: Sphinx) -> bool:
     return True
 
 
+def _set_up_once_configured(app: Sphinx, config: Config) -> None:
+    """Every extension of the site is set up by now, whatever its place in ``extensions``:
+    set up sphinxcontrib-bibtex and the citations unless another ``cite`` domain is there.
+    (In ``setup()`` itself, an extension listed after ours that registers ``cite`` would
+    crash on the name that sphinxcontrib-bibtex had taken.)"""
+    if foreign_cite_domain(app):
+        return
+    app.setup_extension("sphinxcontrib.bibtex")
+    setup_citations(app)
+    _config_inited(app, config)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """``extensions = ["sphinx_evidence.citations"]``: sphinxcontrib-bibtex, the house
     styles by name, ``{reading-list}``; the rest is off until a setting turns it on."""
     app.setup_extension("sphinx_evidence.access")  # badges of entries with an access field
-    if not foreign_cite_domain(app):
-        app.setup_extension("sphinxcontrib.bibtex")
-        setup_citations(app)
+    cfg.register(app, PREFIX, CitationsConfig)
+    app.connect("config-inited", _set_up_once_configured, priority=100)
     return extension_metadata()
