@@ -211,7 +211,11 @@ def tests(session: nox.Session) -> None:
     _ensure_debian(session, TEST_PACKAGES, required=True)
     _ensure_debian(session, DOCS_PACKAGES, required=False)
     _install(session, "test")
-    session.run("pytest", *session.posargs)
+    args = list(session.posargs)
+    if not any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args):
+        # one worker per core, each test file on one worker (module fixtures built once)
+        args = ["-n", "auto", "--dist", "loadfile", *args]
+    session.run("pytest", *args)
 
 
 @nox.session
