@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -28,14 +29,20 @@ def sphinx_build(
     )
 
 
-def page_bodies(html_dir: Path) -> dict[str, str]:
-    """The main article of every HTML page, keyed by its path relative to ``html_dir``."""
-    bodies = {}
+def html_pages(html_dir: Path) -> Iterator[tuple[str, BeautifulSoup]]:
+    """Every content page of an HTML build (not static files, sources, index or search),
+    parsed, with its path relative to ``html_dir``, in path order."""
     for page in sorted(html_dir.rglob("*.html")):
         rel = page.relative_to(html_dir).as_posix()
         if rel.startswith(("_static/", "_sources/")) or rel in {"genindex.html", "search.html"}:
             continue
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        yield rel, BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_bodies(html_dir: Path) -> dict[str, str]:
+    """The main article of every HTML page, keyed by its path relative to ``html_dir``."""
+    bodies = {}
+    for rel, soup in html_pages(html_dir):
         article = soup.find("article") or soup.body
         bodies[rel] = article.decode() if article else ""
     return bodies

@@ -4,7 +4,7 @@ Stored in ``tests/data/site_snapshot.json``.
 
 The test in ``test_site_snapshot.py`` compares a fresh build against it, so a refactoring
 that changes what a reader sees fails. Regenerate (only when a change of text is meant) with
-``python -m tests.site_snapshot build/html``.
+``python tests/site_snapshot.py build/html``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import re
 import sys
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+if __package__ in (None, ""):  # run as a script: python tests/site_snapshot.py build/html
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.helpers import html_pages
 
 SNAPSHOT = Path(__file__).parent / "data" / "site_snapshot.json"
 
@@ -22,11 +25,7 @@ SNAPSHOT = Path(__file__).parent / "data" / "site_snapshot.json"
 def page_texts(html_dir: Path) -> dict[str, str]:
     """Each page's main article as text, whitespace collapsed, keyed by its relative path."""
     texts = {}
-    for page in sorted(html_dir.rglob("*.html")):
-        rel = page.relative_to(html_dir).as_posix()
-        if rel.startswith(("_static/", "_sources/")) or rel in {"genindex.html", "search.html"}:
-            continue
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for rel, soup in html_pages(html_dir):
         article = soup.find("article") or soup.body
         # the tables of settings and warnings are generated from the code (and change with it)
         for generated in soup.select("table.evidence-docs-table"):

@@ -32,7 +32,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import copy_site
-from tests.helpers import sphinx_build
+from tests.helpers import html_pages, sphinx_build
 
 DATA = Path(__file__).parent / "data"  # copies of the shared seeds and facts file
 SEEDS = DATA / "seeds"
@@ -270,13 +270,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(html_dir: Path) -> dict[str, BeautifulSoup]:
-    pages = {}
-    for page in sorted(html_dir.rglob("*.html")):
-        rel = page.relative_to(html_dir).as_posix()
-        if rel.startswith(("_static/", "_sources/")) or rel in {"genindex.html", "search.html"}:
-            continue
-        pages[rel] = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return pages
+    return dict(html_pages(html_dir))
 
 
 BLOCKS = ["p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "div", "td", "th", "tr"]
