@@ -293,6 +293,25 @@ _LATEX_SPECIALS = {
 
 #: Where a RIS or CSL publisher goes, by entry type (else ``publisher``).
 _PUBLISHER_AS = {"report": "institution", "thesis": "institution", "online": "organization"}
+#: The house field that holds an entry's container (journal, book, site), by entry type.
+_CONTAINER_AS = {
+    "article": "journal",
+    "incollection": "booktitle",
+    "inproceedings": "booktitle",
+    "online": "howpublished",
+}
+
+
+def _set_source(
+    record: Record, container: str, publisher: str, more: dict[str, str] | None = None
+) -> None:
+    """Put the container (journal, book, site) and the publisher in the house fields of
+    ``record``'s type (``more`` adds container fields for a format's own types)."""
+    house = {**_CONTAINER_AS, **(more or {})}.get(record.type)
+    if container and house:
+        record.fields[house] = escape(container)
+    if publisher:
+        record.fields[_PUBLISHER_AS.get(record.type, "publisher")] = escape(publisher)
 
 
 class ImportFailure(Exception):
@@ -678,19 +697,7 @@ def read_ris(path: Path, text: str, options: Options) -> list[Record]:
         container = _first(entry, "journal_name", "secondary_title", "alternate_title3")
         if record.type == "incollection" and entry.get("secondary_authors"):
             record.editors = [plain_name(n) for n in entry["secondary_authors"]]
-        if container:
-            house = {
-                "article": "journal",
-                "incollection": "booktitle",
-                "inproceedings": "booktitle",
-                "online": "howpublished",
-                "report": "series",
-            }.get(record.type)
-            if house:
-                record.fields[house] = escape(container)
-        publisher = _first(entry, "publisher")
-        if publisher:
-            record.fields[_PUBLISHER_AS.get(record.type, "publisher")] = escape(publisher)
+        _set_source(record, container, _first(entry, "publisher"), {"report": "series"})
         simple = {
             "volume": "volume",
             "number": "number",
@@ -801,18 +808,7 @@ def read_csl(path: Path, text: str, options: Options) -> list[Record]:
                         else "{" + escape(family_name) + "}"
                     )
         container = str(item.get("container-title", "") or "")
-        if container:
-            house = {
-                "article": "journal",
-                "incollection": "booktitle",
-                "inproceedings": "booktitle",
-                "online": "howpublished",
-            }.get(record.type)
-            if house:
-                record.fields[house] = escape(container)
-        publisher = str(item.get("publisher", "") or "")
-        if publisher:
-            record.fields[_PUBLISHER_AS.get(record.type, "publisher")] = escape(publisher)
+        _set_source(record, container, str(item.get("publisher", "") or ""))
         simple = {
             "volume": "volume",
             "issue": "number",
