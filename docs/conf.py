@@ -52,8 +52,9 @@ evidence_access_help_page = "access"
 evidence_glossary_autolink = True  # link each term's first mention on each page
 evidence_glossary_previews = True  # hover, focus and tap previews of definitions
 evidence_glossary_backlinks = True  # "Used on:" under each glossary entry
-evidence_glossary_backlinks_exclude: list[str] = []  # the hub lists tag and index pages too
-evidence_glossary_backlinks_fold = 0  # and never folds the list
+# "Used on:" leaves out navigation pages (indexes, tag pages: the default) and folds a list
+# longer than six pages
+evidence_glossary_backlinks_fold = 6
 evidence_glossary_house_rules = True  # every definition cites a source, ...
 evidence_glossary_single_words = True  # one-word names are linked too, but these:
 evidence_glossary_common_words = [
@@ -74,7 +75,10 @@ evidence_glossary_common_words = [
     "evidence",
 ]
 evidence_citations_cited_on = True  # "Cited on:" under each reference
-evidence_citations_exports = True  # BibTeX, RIS and CSL-JSON downloads under bibliographies
+evidence_citations_exports = True  # BibTeX, RIS and CSL-JSON downloads of each page's lists
+evidence_citations_way_in = True  # an entry with no link says so and how to get it
+evidence_citations_supply_label = "document-supply"  # docs/access.md: getting a copy
+evidence_citations_filter_min = 8  # only lists this long get a filter
 evidence_citations_tooltips = True  # citation tooltips on keyboard focus too
 evidence_citations_house_rules = True  # references.bib checked against the house style
 evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
