@@ -55,6 +55,7 @@ evidence_glossary_backlinks = True  # "Used on:" under each glossary entry
 # "Used on:" leaves out navigation pages (indexes, tag pages: the default) and folds a list
 # longer than six pages
 evidence_glossary_backlinks_fold = 6
+evidence_glossary_az = True  # an A-Z list of links above the glossary
 evidence_glossary_house_rules = True  # every definition cites a source, ...
 evidence_glossary_single_words = True  # one-word names are linked too, but these:
 evidence_glossary_common_words = [
@@ -89,6 +90,8 @@ evidence_pdf_html_links = True  # "Download this page as a PDF" under each brief
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
+html_css_files = ["hub.css"]  # docs/_static/hub.css: home cards, footer links
+templates_path = ["_templates"]  # docs/_templates/page.html: the footer's links
 html_last_updated_fmt = "%-d %B %Y"  # "1 December 2026"
 html_show_sourcelink = False
 html_theme_options = {
