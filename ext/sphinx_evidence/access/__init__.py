@@ -63,10 +63,11 @@ def _page_context(
 
 def _hidden_text(app: Sphinx) -> bool:
     """Whether the site's pages may hold text a reader does not see in place: badges of
-    .bib entries (the citations feature has parsed a .bib), glossary previews, citation
-    tooltips."""
+    .bib entries (entries with an ``access`` field), glossary previews, citation tooltips."""
     citations = app.env.domains.get("evbib")
-    loaded = citations is not None and citations.data.get("cache") is not None
+    cache = citations.data.get("cache") if citations is not None else None
+    entries = cache.data.entries.values() if cache is not None else ()
+    loaded = any("access" in entry.fields for entry in entries)
     previews = bool(getattr(app.config, "evidence_glossary_previews", False))
     tooltips = bool(getattr(app.config, "evidence_citations_tooltips", False))
     return loaded or previews or tooltips

@@ -158,14 +158,17 @@
     });
   }
 
-  /* Keep a tooltip inside the window: open it leftwards when it would overflow. */
+  /* Keep a tooltip inside the window: move it left by as much as it would overflow on
+     the right, but never past the window's left edge. */
   function place(wrap) {
     var tip = wrap.querySelector(".evidence-badge-tip");
     if (!tip) return;
-    wrap.classList.remove("evidence-tip-flip");
+    tip.style.left = "";
     var room = document.documentElement.clientWidth;
-    if (tip.getBoundingClientRect().right > room - 4) {
-      wrap.classList.add("evidence-tip-flip");
+    var box = tip.getBoundingClientRect();
+    if (box.right > room - 4) {
+      var shift = Math.min(box.right - (room - 4), box.left - 4);
+      tip.style.left = -Math.max(shift, 0) + "px";
     }
   }
 
