@@ -71,10 +71,13 @@ def test_house_style_order_title_author_date_details_link() -> None:
 
 
 def test_house_style_grey_literature_with_organisation_and_partial_dates() -> None:
-    assert _one(
-        "@online{k, title={Health and wellbeing boards}, author={{The King's Fund}},"
-        " year={2019}, month=nov, url={https://www.kingsfund.org.uk/x}}"
-    ) == "Health and wellbeing boards. The King's Fund. November 2019."
+    assert (
+        _one(
+            "@online{k, title={Health and wellbeing boards}, author={{The King's Fund}},"
+            " year={2019}, month=nov, url={https://www.kingsfund.org.uk/x}}"
+        )
+        == "Health and wellbeing boards. The King's Fund. November 2019."
+    )
     assert _one(
         "@report{r, title={A report}, institution={The Health Foundation}, year={2019}}"
     ) == ("A report. The Health Foundation. 2019. Report.")

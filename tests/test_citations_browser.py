@@ -24,7 +24,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     tmp = tmp_path_factory.mktemp("citations-browser")
     shutil.copytree(ROOT, tmp / "src")
     # every list of this small root gets a filter (the hub's lists need 8 entries)
-    result = sphinx_build(tmp / "src", tmp / "html", "html", "-D", "evidence_citations_filter_min=2")
+    result = sphinx_build(
+        tmp / "src", tmp / "html", "html", "-D", "evidence_citations_filter_min=2"
+    )
     assert result.returncode == 0, result.stderr
     with serve(tmp / "html") as base, chromium() as browser:
         yield base, browser

@@ -254,7 +254,10 @@ def test_search_index_leads_to_entries_and_skips_hidden_text(html: Path) -> None
     entries = index["indexentries"]
     title = "place-based systems of care: a way forward for the nhs in england"
     found = {(docnames[doc], anchor) for doc, anchor, _main in entries[title]}
-    assert ("briefs/place-based-systems-of-care", "reading-list-1-kingsfund2015placebasedsystems") in found
+    assert (
+        "briefs/place-based-systems-of-care",
+        "reading-list-1-kingsfund2015placebasedsystems",
+    ) in found
     assert any(doc == "references" for doc, _anchor in found)
     for doc, anchor in found:
         assert _soup(html, doc + ".html").find(id=anchor) is not None

@@ -102,7 +102,9 @@ def badges_to_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             classes=["evidence-badge-wrap"],
             label_classes=[BADGE_CLASS, f"evidence-access-{level}"],
             href=help_uri,
-            tip=f"{info.explanation} {UNLINKED_TIP}" if node.get("evidence_unlinked") else info.explanation,
+            tip=f"{info.explanation} {UNLINKED_TIP}"
+            if node.get("evidence_unlinked")
+            else info.explanation,
             tip_id=tip_id,
         )
         node.parent.replace(node, tip)  # (replace_self would copy the badge's classes)

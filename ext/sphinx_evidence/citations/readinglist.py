@@ -39,9 +39,9 @@ from sphinx_evidence.access.levels import Level, access_config
 from sphinx_evidence.bib.dates import sort_date
 from sphinx_evidence.bib.export import FORMATS, write_all
 from sphinx_evidence.bib.latex import latex_text, plain
+from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.bib.load import BibCache, keywords
 from sphinx_evidence.bib.names import name_parts, short_who
-from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.bib.style import EvidenceStyle
 from sphinx_evidence.bib.types import FAMILIES
 from sphinx_evidence.citations.config import citations_config
@@ -380,8 +380,7 @@ def downloads_menu(
         formats += nodes.list_item("", para)
     menu += formats
     note = (
-        "Each reference keeps its access level (as a keyword and in its note) and its "
-        "description."
+        "Each reference keeps its access level (as a keyword and in its note) and its description."
     )
     menu += nodes.paragraph(note, note, classes=["evidence-downloads-note"])
     return menu
