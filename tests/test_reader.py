@@ -159,7 +159,7 @@ def test_exports_carry_the_access_level_and_never_private_fields() -> None:
     assert not PRIVATE_FIELDS & set(bib.fields) and "howpublished" not in bib.fields
     assert bib.fields["access"] == "openathens"
     assert bib.fields["keywords"] == "key-publications, Access: OpenAthens"
-    ris = ris_record(entry)
+    ris: dict[str, Any] = ris_record(entry)
     assert ris["keywords"] == ["key-publications", "Access: OpenAthens"]
     assert ris["notes"][0] == "Access: OpenAthens. Free with an NHS OpenAthens login."
     assert "With partners" in ris["notes"] and "What it is." in ris["notes"]
@@ -268,7 +268,8 @@ def test_search_index_leads_to_entries_and_skips_hidden_text(html: Path) -> None
 
 @pytest.mark.browser
 def test_search_in_the_browser_finds_an_entry_by_title(html: Path) -> None:
-    with serve(html) as base, chromium() as browser:
+    with serve(html) as base, chromium() as instance:
+        browser: Any = instance
         page = browser.new_page()
         query = "Place-based systems of care: a way forward"
         page.goto(f"{base}/search.html?q={query}")

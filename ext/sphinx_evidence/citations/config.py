@@ -26,8 +26,8 @@ class CitationsConfig:
     exports: bool = field(
         default=False,
         metadata={
-            "help": "HTML: link BibTeX, RIS and CSL-JSON downloads of each {bibliography} "
-            "below it (reading lists always have them)."
+            "help": "HTML: the entries of each {bibliography} join the page's downloads menu "
+            "(BibTeX, RIS and CSL-JSON, near the top of the page); reading lists always do."
         },
     )
     tooltips: bool = field(
