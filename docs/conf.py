@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from sphinx_evidence.glossary.config import DEFAULT_NAVIGATION_PAGES
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -52,8 +54,17 @@ evidence_access_help_page = "access"
 evidence_glossary_autolink = True  # link each term's first mention on each page
 evidence_glossary_previews = True  # hover, focus and tap previews of definitions
 evidence_glossary_backlinks = True  # "Used on:" under each glossary entry
-# "Used on:" leaves out navigation pages (indexes, tag pages: the default) and folds a list
-# longer than six pages
+# "Used on:" leaves out navigation pages (indexes, tag pages: the default) and the pages that
+# are not for readers of the content (contributors' pages, the footer's pages), and folds a
+# list longer than six pages
+evidence_glossary_backlinks_exclude = [
+    *DEFAULT_NAVIGATION_PAGES,
+    "contributing",
+    "benchmarks",
+    "accessibility",
+    "privacy",
+    "404",
+]
 evidence_glossary_backlinks_fold = 6
 evidence_glossary_az = True  # an A-Z list of links above the glossary
 evidence_glossary_house_rules = True  # every definition cites a source, ...
