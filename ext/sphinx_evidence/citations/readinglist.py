@@ -15,6 +15,13 @@ The directive records what the list asks for (in :class:`ListSpec`) and leaves a
 placeholder node. Which entries it shows is decided once all pages are read (see
 :func:`resolve`), and the placeholder is replaced at write time by :class:`ReadingListTransform`,
 so a list is always current on incremental builds.
+
+Each entry reads: its title, linked when the entry has a link (the address follows it for
+print only), with the access badge beside it; then who, when and what on one line; then,
+with ``evidence_citations_way_in``, "No online copy known" and the ways to get a copy when it
+has no link; then its annotation. A list of ``evidence_citations_filter_min`` entries or more
+gets a filter in HTML (``static/readinglist.js``). The entries of every list on a page go
+into that page's one downloads menu (:func:`downloads_menu`).
 """
 
 from __future__ import annotations
