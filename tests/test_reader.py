@@ -5,6 +5,7 @@ navigation and footer, search that finds an entry by its title."""
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -291,3 +292,29 @@ def test_search_in_the_browser_finds_an_entry_by_title(html: Path) -> None:
             "#search-results p.context", "ps => ps.map(p => p.textContent)"
         )
         assert snippets and not [s for s in snippets if "FreeFree" in s or "Free to read" in s]
+
+
+def test_a_site_with_a_discovery_search_gets_search_links(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-citations", src)
+    result = sphinx_build(
+        src,
+        tmp_path / "html",
+        "html",
+        "-D",
+        "evidence_citations_search_url=https://discover.example.org/find?q={title}",
+        "-D",
+        "evidence_citations_supply_label=nowhere",
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and warnings[0].endswith("[evidence.config]"), warnings
+    assert "'nowhere' is not a label of any page" in warnings[0]
+    soup = BeautifulSoup((tmp_path / "html" / "brief.html").read_text("utf-8"), "html.parser")
+    older = next(li for li in soup.select("li.evidence-entry") if "older" in li.get_text())
+    search = older.select_one("a.evidence-search-title")
+    assert search.get_text() == "Search for this title"
+    assert search["href"] == "https://discover.example.org/find?q=An%20older%20book"
+    assert older.select_one("p.evidence-way-in a:not(.evidence-search-title)") is None
+    linked = [li for li in soup.select("li.evidence-entry") if li.select_one("a.evidence-title")]
+    assert linked and not [li for li in linked if li.select_one(".evidence-way-in")]
