@@ -5,8 +5,8 @@ navigation and footer, search that finds an entry by its title."""
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -312,7 +312,7 @@ def test_a_site_with_a_discovery_search_gets_search_links(tmp_path: Path) -> Non
     assert "'nowhere' is not a label of any page" in warnings[0]
     soup = BeautifulSoup((tmp_path / "html" / "brief.html").read_text("utf-8"), "html.parser")
     older = next(li for li in soup.select("li.evidence-entry") if "older" in li.get_text())
-    search = older.select_one("a.evidence-search-title")
+    search: Any = older.select_one("a.evidence-search-title")
     assert search.get_text() == "Search for this title"
     assert search["href"] == "https://discover.example.org/find?q=An%20older%20book"
     assert older.select_one("p.evidence-way-in a:not(.evidence-search-title)") is None
