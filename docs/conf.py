@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from sphinx_evidence.glossary.config import DEFAULT_NAVIGATION_PAGES
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -52,8 +54,19 @@ evidence_access_help_page = "access"
 evidence_glossary_autolink = True  # link each term's first mention on each page
 evidence_glossary_previews = True  # hover, focus and tap previews of definitions
 evidence_glossary_backlinks = True  # "Used on:" under each glossary entry
-evidence_glossary_backlinks_exclude: list[str] = []  # the hub lists tag and index pages too
-evidence_glossary_backlinks_fold = 0  # and never folds the list
+# "Used on:" leaves out navigation pages (indexes, tag pages: the default) and the pages that
+# are not for readers of the content (contributors' pages, the footer's pages), and folds a
+# list longer than six pages
+evidence_glossary_backlinks_exclude = [
+    *DEFAULT_NAVIGATION_PAGES,
+    "contributing",
+    "benchmarks",
+    "accessibility",
+    "privacy",
+    "404",
+]
+evidence_glossary_backlinks_fold = 6
+evidence_glossary_az = True  # an A-Z list of links above the glossary
 evidence_glossary_house_rules = True  # every definition cites a source, ...
 evidence_glossary_single_words = True  # one-word names are linked too, but these:
 evidence_glossary_common_words = [
@@ -74,7 +87,10 @@ evidence_glossary_common_words = [
     "evidence",
 ]
 evidence_citations_cited_on = True  # "Cited on:" under each reference
-evidence_citations_exports = True  # BibTeX, RIS and CSL-JSON downloads under bibliographies
+evidence_citations_exports = True  # BibTeX, RIS and CSL-JSON downloads of each page's lists
+evidence_citations_way_in = True  # an entry with no link says so and how to get it
+evidence_citations_supply_label = "document-supply"  # docs/access.md: getting a copy
+evidence_citations_filter_min = 8  # only lists this long get a filter
 evidence_citations_tooltips = True  # citation tooltips on keyboard focus too
 evidence_citations_house_rules = True  # references.bib checked against the house style
 evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
@@ -85,6 +101,8 @@ evidence_pdf_html_links = True  # "Download this page as a PDF" under each brief
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
+html_css_files = ["hub.css"]  # docs/_static/hub.css: home cards, footer links
+templates_path = ["_templates"]  # docs/_templates/page.html: the footer's links
 html_last_updated_fmt = "%-d %B %Y"  # "1 December 2026"
 html_show_sourcelink = False
 html_theme_options = {

@@ -13,6 +13,7 @@ _HUB = runpy.run_path(str(Path(__file__).parent.parent / "docs" / "conf.py"))
 HOUSE_SETTINGS: dict[str, Any] = {
     name: value
     for name, value in _HUB.items()
-    if name.startswith("evidence_") and name != "evidence_access_help_page"
+    if name.startswith("evidence_")
+    and name not in ("evidence_access_help_page", "evidence_citations_supply_label")
 }
-"""Every ``evidence_*`` setting of the hub but its help page (each root names its own)."""
+"""Every ``evidence_*`` setting of the hub but its help pages (each root names its own)."""

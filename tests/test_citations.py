@@ -39,6 +39,14 @@ def _soup(app: SphinxTestApp, page: str) -> Any:
     return BeautifulSoup(html, "html.parser")
 
 
+def _shown(node: Any) -> str:
+    """The text of ``node`` as the screen shows it: without the addresses printed for print."""
+    copy = BeautifulSoup(str(node), "html.parser")
+    for printed in copy.select(".evidence-print-url"):
+        printed.decompose()
+    return str(copy.get_text())
+
+
 def _warnings(app: SphinxTestApp) -> list[str]:
     text = strip_colors(app.warning.getvalue()).replace(str(app.srcdir) + "/", "")
     return [line for line in text.splitlines() if line.strip()]
@@ -55,16 +63,20 @@ def test_house_style_order_title_author_date_details_link() -> None:
     )
     assert text == (
         "Care at home. Jane Smith and Ali Jones. November 2020. Journal of Integrated Care,"
-        " 28(3), 101\u2013110. https://doi.org/10.1108/JICA-01-2020-0001"
+        " 28(3), 101\u2013110."
     )
+    data = parse_string("@article{a, title={Care at home}, doi={10.1108/x}}", "bibtex")
+    html = EvidenceStyle().format_text(data.entries["a"]).render_as("html")
+    assert html == '<a href="https://doi.org/10.1108/x">Care at home</a>.'  # the title links
 
 
 def test_house_style_grey_literature_with_organisation_and_partial_dates() -> None:
-    assert _one(
-        "@online{k, title={Health and wellbeing boards}, author={{The King's Fund}},"
-        " year={2019}, month=nov, url={https://www.kingsfund.org.uk/x}}"
-    ) == (
-        "Health and wellbeing boards. The King's Fund. November 2019. https://www.kingsfund.org.uk/x"
+    assert (
+        _one(
+            "@online{k, title={Health and wellbeing boards}, author={{The King's Fund}},"
+            " year={2019}, month=nov, url={https://www.kingsfund.org.uk/x}}"
+        )
+        == "Health and wellbeing boards. The King's Fund. November 2019."
     )
     assert _one(
         "@report{r, title={A report}, institution={The Health Foundation}, year={2019}}"
@@ -192,8 +204,8 @@ def test_reading_list_by_keywords_sorted_by_date(app: SphinxTestApp) -> None:
     lists = _soup(app, "brief").select("div.evidence-reading-list")
     assert len(lists) == 2
     items = lists[0].select("li.evidence-entry")
-    titles = [li.select_one("p.evidence-reference").get_text() for li in items]
-    assert [t.split(".")[0] for t in titles] == [
+    titles = [li.select_one("p.evidence-reference .evidence-title").get_text() for li in items]
+    assert titles == [
         "Care at home \u2013 what works",
         "Places and NHS partnerships",
         "An older book",
@@ -228,7 +240,7 @@ def test_references_page_cited_on_links(app: SphinxTestApp) -> None:
     assert not soup.select('[role="doc-biblioentry"]')
     entries = soup.select('div.citation[role="listitem"]')
     cited = {
-        e.select_one("p").get_text().split(".")[0]: [
+        _shown(e.select_one("p")).split(".")[0]: [
             (a.get_text(), a["href"]) for a in e.select("p.evidence-cited-on a")
         ]
         for e in entries
@@ -348,7 +360,7 @@ def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None
     post = _soup(app, "post")
     footnote = post.select_one("aside.footnote, div.footnote, .footnote-list")
     assert footnote is not None
-    text = footnote.get_text(" ", strip=True)
+    text = " ".join(_shown(footnote).split())
     assert "Integrated care systems. NHS England." in text
     assert "Abstract only" in text
 
@@ -357,13 +369,21 @@ def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None
 def test_exports_are_real_files(app: SphinxTestApp) -> None:
     app.build()
     soup = _soup(app, "brief")
-    links = soup.select("div.evidence-reading-list")[0].select("p.evidence-export a")
+    menus = soup.select("details.evidence-export")
+    assert len(menus) == 1  # one downloads menu per page, not one per list
+    assert not soup.select("div.evidence-reading-list .evidence-export")
+    # near the top: before the first subsection
+    assert menus[0].find_parent("section").find("h1") is not None
+    assert menus[0].find_next("h2").get_text(strip=True).startswith("Key publications")
+    assert menus[0].select_one("summary").get_text() == "Download the 4 references on this page"
+    links = menus[0].select("a")
     hrefs = [a["href"] for a in links]
     assert [h.rsplit(".", 1)[1] for h in hrefs] == ["bib", "ris", "json"]
     out = Path(app.outdir)
     bib = parse_string((out / hrefs[0]).read_text(encoding="utf-8"), "bibtex")
-    assert list(bib.entries) == ["smith2020care", "fund2019places", "old2001"]
+    assert list(bib.entries) == ["smith2020care", "fund2019places", "old2001", "nhs_ics"]
     assert bib.entries["smith2020care"].fields["access"] == "openathens"
+    assert "Access: OpenAthens" in bib.entries["smith2020care"].fields["keywords"]
     ris_text = (out / hrefs[1]).read_text(encoding="utf-8")
     assert ris_text.startswith("TY  - JOUR\n")  # no counter lines: every line is a tag
     assert all(re.match(r"^([A-Z][A-Z0-9]  - .*)?$", line) for line in ris_text.splitlines())
@@ -376,7 +396,7 @@ def test_exports_are_real_files(app: SphinxTestApp) -> None:
     assert csl[1]["issued"] == {"date-parts": [[2019, 11]]}
     assert csl[1]["author"] == [{"literal": "The King's Fund"}]
     assert csl[0]["author"][0] == {"family": "Smith", "given": "Jane"}
-    refs = _soup(app, "references").select("p.evidence-export a")
+    refs = _soup(app, "references").select("details.evidence-export a")
     assert len(refs) == 3
     assert len(json.loads((out / refs[2]["href"]).read_text(encoding="utf-8"))) == 4
 
@@ -390,7 +410,11 @@ def test_other_builders_show_lists_and_badges_in_words(tmp_path: Path, builder: 
     assert "WARNING" not in result.stderr, result.stderr
     if builder == "text":
         brief = (tmp_path / "text" / "brief.txt").read_text(encoding="utf-8")
-        assert "Care at home \u2013 what works." in brief
+        flat = " ".join(brief.split())
+        # the title, then its address (printed: text output has no links)
+        assert "Care at home \u2013 what works <https://doi.org/10.1108/JICA-01-2020-0001>" in flat
+        assert "An older book* [Subscription (\u00a3)] Sam Brown. 2001." in flat
+        assert "No online copy known." in flat
         assert "[OpenAthens]" in brief
         assert "A study of care at home." in brief
         assert "See Smith and Jones [2020] and OpenAthens." in brief

@@ -146,6 +146,7 @@ CORRECTIONS: dict[str, tuple[str, str]] = {
         "OpenAthens account.",
         "the brief's link was a placeholder; the site links its own help on getting an account",
     ),
+    "Case Studies": ("Case studies", "the site's headings are in sentence case (issue 11)"),
     "figure 1 Key functions of place-based partnerships": (
         "Figure 1: Key functions of place-based partnerships.",
         "the figure itself is not in the seed; the page describes where to find it",

@@ -128,9 +128,19 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Titles the site spells differently from the facts file, and why.
+TITLE_SPELLING = {
+    # the captured title lacks a space; the site names the STEM Club one way everywhere
+    "The Sustainability and Evidence Mobilisation (STEM)Club": (
+        "The Sustainability and Evidence Mobilisation (STEM) Club"
+    ),
+}
+
+
 def tsv_title(row: dict[str, str]) -> str:
     """The TSV title without its editorial note in square brackets ("[sic; ...]")."""
-    return re.sub(r"\s*\[[^\]]*\]$", "", row["title"]).strip()
+    title = re.sub(r"\s*\[[^\]]*\]$", "", row["title"]).strip()
+    return TITLE_SPELLING.get(title, title)
 
 
 def tsv_keywords(section: str) -> set[str]:

@@ -47,7 +47,10 @@ MARKERS = ("evidence-badge", "evidence-reading-list", "evidence-level-", "eviden
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Link the badges' stylesheets and the reading-list script from pages using them."""
+    """Link the badges' stylesheets and the reading-list script from pages using them, and
+    the snippet cleaner from the search page of a site whose pages hold hidden tooltips."""
+    if pagename == "search" and _hidden_text(app):
+        add_page_asset(app, STATIC / "search.js", "evidence-search.js", loading_method="defer")
     if not has_class(doctree, *MARKERS):
         return
     add_page_asset(app, STATIC / "access.css", "evidence-access.css", priority=500)
@@ -56,6 +59,18 @@ def _page_context(
     add_page_asset(
         app, STATIC / "readinglist.js", "evidence-readinglist.js", loading_method="defer"
     )
+
+
+def _hidden_text(app: Sphinx) -> bool:
+    """Whether the site's pages may hold text a reader does not see in place: badges of
+    .bib entries (entries with an ``access`` field), glossary previews, citation tooltips."""
+    citations = app.env.domains.get("evbib")
+    cache = citations.data.get("cache") if citations is not None else None
+    entries = cache.data.entries.values() if cache is not None else ()
+    loaded = any("access" in entry.fields for entry in entries)
+    previews = bool(getattr(app.config, "evidence_glossary_previews", False))
+    tooltips = bool(getattr(app.config, "evidence_citations_tooltips", False))
+    return loaded or previews or tooltips
 
 
 def setup_access(app: Sphinx) -> None:

@@ -10,18 +10,29 @@ from sphinx.config import Config
 from sphinx.util.docutils import SphinxRole
 
 from sphinx_evidence.access.levels import Level, access_config
+from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.core.nodes import tooltip
 from sphinx_evidence.core.warnings import Warn, warn
 
 BADGE_CLASS = "evidence-badge"
 
 
+#: Added to a badge's tooltip when its entry has no link: the level says who may read it,
+#: not that there is something to click.
+UNLINKED_TIP = "No online copy is known: see how to get it."
+
+
 def badge(
-    level: str, config: Config, bracket: bool = False, levels: dict[str, Level] | None = None
+    level: str,
+    config: Config,
+    bracket: bool = False,
+    levels: dict[str, Level] | None = None,
+    unlinked: bool = False,
 ) -> nodes.inline:
     """A badge node for ``level``: its label in words (in brackets after a reference, when
     ``bracket``); in HTML it becomes a link with a tooltip. Pass ``levels`` (the parsed
-    vocabulary) when making many badges, to validate the configuration only once."""
+    vocabulary) when making many badges, to validate the configuration only once.
+    ``unlinked``: the entry has no link, which the tooltip says."""
     if levels is None:
         levels = access_config(config).parsed
     label = levels[level].label if level in levels else level
@@ -29,6 +40,8 @@ def badge(
         label = f"[{label}]"
     node = nodes.inline(label, label, classes=[BADGE_CLASS, f"evidence-access-{level}"])
     node["evidence_access"] = level
+    if unlinked:
+        node["evidence_unlinked"] = True
     return node
 
 
@@ -40,7 +53,11 @@ def badge_entry(
     level = entry.fields.get("access", "").strip()
     paragraphs = [c for c in item.children if isinstance(c, nodes.paragraph)]
     if level in levels and paragraphs:
-        paragraphs[-1] += [nodes.Text(" "), badge(level, config, bracket=True, levels=levels)]
+        unlinked = entry_link(entry) is None
+        paragraphs[-1] += [
+            nodes.Text(" "),
+            badge(level, config, bracket=True, levels=levels, unlinked=unlinked),
+        ]
 
 
 class AccessRole(SphinxRole):
@@ -85,7 +102,9 @@ def badges_to_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             classes=["evidence-badge-wrap"],
             label_classes=[BADGE_CLASS, f"evidence-access-{level}"],
             href=help_uri,
-            tip=info.explanation,
+            tip=f"{info.explanation} {UNLINKED_TIP}"
+            if node.get("evidence_unlinked")
+            else info.explanation,
             tip_id=tip_id,
         )
         node.parent.replace(node, tip)  # (replace_self would copy the badge's classes)

@@ -2,6 +2,20 @@
 
 Text fields are turned from LaTeX into Unicode for RIS and CSL-JSON; a ``url`` is exported
 only when it is http(s) or mailto, a ``doi`` only when it is a DOI.
+
+**Private fields are never exported**: ``file`` (a reference manager's attachment),
+``privatenote`` (cataloguing and provenance notes), ``unverified`` (the list of fields a
+search could not verify), and any field whose value is a local path.
+
+**The access level travels in every format**, in fields that reference managers keep:
+
+* BibTeX: the ``access`` field as it is, and a keyword ``Access: <label>``;
+* RIS: a keyword (``KW  - Access: Free``) and a note (``N1  - Access: Free. <explanation>``);
+* CSL-JSON: ``keyword`` (``Access: Free``) and ``note`` (``Access: Free. <explanation>``);
+  the annotation goes in ``annote``.
+
+Zotero, EndNote and Mendeley import RIS keywords as tags and ``N1`` as notes; Zotero keeps
+a CSL-JSON ``note`` in its "Extra" field.
 """
 
 from __future__ import annotations
@@ -18,8 +32,16 @@ from pybtex.database.output.bibtex import Writer as BibTeXWriter
 
 from sphinx_evidence.bib.dates import entry_date
 from sphinx_evidence.bib.latex import plain
-from sphinx_evidence.bib.links import doi_url, safe_url
+from sphinx_evidence.bib.levels import DEFAULT_LEVELS
+from sphinx_evidence.bib.links import doi_url, is_local_path, safe_url
 from sphinx_evidence.bib.names import name_parts, person_text
+
+#: Fields that are never rendered or exported (see the module's docstring).
+PRIVATE_FIELDS = frozenset({"file", "privatenote", "unverified"})
+
+#: Access level name -> (label, explanation); a site passes its own vocabulary.
+Levels = dict[str, tuple[str, str]]
+DEFAULT_ACCESS: Levels = {k: (v["label"], v["explanation"]) for k, v in DEFAULT_LEVELS.items()}
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("bib", "BibTeX", "application/x-bibtex"),
@@ -66,10 +88,37 @@ _CSL_TYPES = {
 }
 
 
-def _copy(entry: Entry) -> Entry:
-    """A stand-alone copy without ``crossref``: :func:`.load` has already copied
-    the inherited fields in, and the entry it names may not be in the same download."""
-    fields = {k: v for k, v in entry.fields.items() if k.lower() != "crossref"}
+def public_fields(entry: Entry) -> dict[str, str]:
+    """The entry's fields without the private ones (and without ``crossref``: :func:`.load`
+    has already copied the inherited fields in, and the entry it names may not be in the
+    same download)."""
+    return {
+        k: v
+        for k, v in entry.fields.items()
+        if k.lower() not in PRIVATE_FIELDS and k.lower() != "crossref" and not is_local_path(v)
+    }
+
+
+def access_words(entry: Entry, levels: Levels | None = None) -> tuple[str, str] | None:
+    """("Access: Free", "Access: Free. Free to read: ...") for the entry's level, if known."""
+    level = entry.fields.get("access", "").strip()
+    known = (levels if levels is not None else DEFAULT_ACCESS).get(level)
+    if known is None:
+        return None
+    label, explanation = known
+    return f"Access: {label}", f"Access: {label}. {explanation}".strip()
+
+
+def _keywords(entry: Entry) -> list[str]:
+    return [k.strip() for k in entry.fields.get("keywords", "").split(",") if k.strip()]
+
+
+def _copy(entry: Entry, levels: Levels | None = None) -> Entry:
+    """A stand-alone copy of the public fields, with the access level as a keyword."""
+    fields = public_fields(entry)
+    access = access_words(entry, levels)
+    if access and access[0] not in _keywords(entry):
+        fields["keywords"] = ", ".join([*_keywords(entry), access[0]])
     return Entry(entry.type, fields=list(fields.items()), persons=dict(entry.persons))
 
 
@@ -81,9 +130,9 @@ class _UnicodeWriter(BibTeXWriter):
         return text
 
 
-def to_bibtex(entries: Sequence[Entry]) -> str:
+def to_bibtex(entries: Sequence[Entry], levels: Levels | None = None) -> str:
     """The entries as BibTeX (UTF-8), written by pybtex."""
-    data = BibliographyData(entries={e.key: _copy(e) for e in entries})
+    data = BibliographyData(entries={e.key: _copy(e, levels) for e in entries})
     stream = io.StringIO()
     _UnicodeWriter(encoding="utf-8").write_stream(data, stream)
     return stream.getvalue()
@@ -129,7 +178,7 @@ def _persons(entry: Entry) -> list[tuple[str, str, bool]]:
     return found
 
 
-def ris_record(entry: Entry) -> dict[str, object]:
+def ris_record(entry: Entry, levels: Levels | None = None) -> dict[str, object]:
     """One RIS record (rispy's field names)."""
     record: dict[str, object] = {
         "type_of_reference": _RIS_TYPES.get(entry.type.lower(), "GEN"),
@@ -168,12 +217,17 @@ def ris_record(entry: Entry) -> dict[str, object]:
         record["urls"] = [_url(entry)]
     if _doi(entry):
         record["doi"] = _doi(entry)
+    access = access_words(entry, levels)
+    notes = [access[1]] if access else []
+    note = _field(entry, "note")
+    if note:
+        notes.append(" ".join(note.split()))
     annotation = _field(entry, "annotation", "annote")
     if annotation:  # one note per paragraph: a RIS field is one line
-        record["notes"] = [
-            " ".join(p.split()) for p in re.split(r"\n\s*\n", annotation) if p.strip()
-        ]
-    keywords = [k.strip() for k in entry.fields.get("keywords", "").split(",") if k.strip()]
+        notes += [" ".join(p.split()) for p in re.split(r"\n\s*\n", annotation) if p.strip()]
+    if notes:
+        record["notes"] = notes
+    keywords = _keywords(entry) + ([access[0]] if access else [])
     if keywords:
         record["keywords"] = keywords
     return record
@@ -186,12 +240,13 @@ class _PlainRisWriter(rispy.RisWriter):
         return ""
 
 
-def to_ris(entries: Sequence[Entry]) -> str:
+def to_ris(entries: Sequence[Entry], levels: Levels | None = None) -> str:
     """The entries as RIS, written by rispy."""
-    return str(rispy.dumps([ris_record(e) for e in entries], implementation=_PlainRisWriter))
+    records = [ris_record(e, levels) for e in entries]
+    return str(rispy.dumps(records, implementation=_PlainRisWriter))
 
 
-def csl_item(entry: Entry) -> dict[str, object]:
+def csl_item(entry: Entry, levels: Levels | None = None) -> dict[str, object]:
     """One CSL-JSON item."""
     item: dict[str, object] = {
         "id": entry.key,
@@ -214,11 +269,21 @@ def csl_item(entry: Entry) -> dict[str, object]:
         ("page", ("pages",)),
         ("publisher", ("publisher", "institution", "organization")),
         ("publisher-place", ("location", "address")),
-        ("note", ("annotation", "annote")),
+        ("annote", ("annotation", "annote")),
     ):
         value = _field(entry, *names)
         if value:
             item[key] = value
+    access = access_words(entry, levels)
+    note = " ".join(_field(entry, "note").split())
+    notes = [access[1]] if access else []
+    if note:
+        notes.append(note)
+    if notes:
+        item["note"] = "\n".join(notes)
+    keywords = _keywords(entry) + ([access[0]] if access else [])
+    if keywords:
+        item["keyword"] = ", ".join(keywords)
     if _url(entry):
         item["URL"] = _url(entry)
     if _doi(entry):
@@ -226,21 +291,24 @@ def csl_item(entry: Entry) -> dict[str, object]:
     return item
 
 
-def to_csl_json(entries: Sequence[Entry]) -> str:
+def to_csl_json(entries: Sequence[Entry], levels: Levels | None = None) -> str:
     """The entries as CSL-JSON."""
-    return json.dumps([csl_item(e) for e in entries], ensure_ascii=False, indent=1) + "\n"
+    items = [csl_item(e, levels) for e in entries]
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
 WRITERS = {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
 
 
-def write_all(entries: Sequence[Entry], base: Path) -> dict[str, Path]:
+def write_all(
+    entries: Sequence[Entry], base: Path, levels: Levels | None = None
+) -> dict[str, Path]:
     """Write ``base.bib``, ``base.ris`` and ``base.json``; return them by extension."""
     base.parent.mkdir(parents=True, exist_ok=True)
     written = {}
     for ext, _label, _mime in FORMATS:
         path = base.with_name(f"{base.name}.{ext}")
-        text = WRITERS[ext](entries)
+        text = WRITERS[ext](entries, levels)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         written[ext] = path

@@ -6,7 +6,7 @@ from __future__ import annotations
 DEFAULT_LEVELS: dict[str, dict[str, str]] = {
     "free": {
         "label": "Free",
-        "explanation": "Free to read for everyone, no login needed.",
+        "explanation": "Free to read: no login or payment needed.",
         "light": "#14532d on #dcfce7",
         "dark": "#dcfce7 on #14532d",
     },

@@ -16,6 +16,16 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
 
+_LOCAL_PATH = re.compile(
+    r"(?:^|[\s{:;])(?:file://|/Users/|/home/|/Volumes/|/mnt/|~/|[A-Za-z]:[\\/])", re.IGNORECASE
+)
+
+
+def is_local_path(value: str) -> bool:
+    """Whether ``value`` holds a path on someone's computer (never published)."""
+    return bool(_LOCAL_PATH.search(value))
+
+
 def safe_url(value: str) -> str | None:
     """``value`` if it may be emitted as a link (http(s) or mailto), else ``None``."""
     value = value.strip()

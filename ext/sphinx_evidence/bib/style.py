@@ -76,6 +76,17 @@ MEMO = "_evidence_formatted"
 SET_MEMBERS = "_evidence_members"
 
 
+def _sentences(blocks: list[Text]) -> list[Any]:
+    """The blocks as sentences: each ends with a full stop (unless it ends with one of
+    ``.?!``), joined by spaces. The title's sentence, when there is one, is one item."""
+    parts: list[Any] = []
+    for block in blocks:
+        if parts:
+            parts.append(" ")
+        parts.append(block if str(block).rstrip().endswith((".", "?", "!")) else Text(block, "."))
+    return parts
+
+
 class EvidenceStyle(BaseStyle):
     """The house style: readable references for reports, web pages and articles alike."""
 
@@ -100,10 +111,33 @@ class EvidenceStyle(BaseStyle):
         kind = family(entry.type) or "generic"
         if kind == "set":
             return self._format_set(entry)
+        link = entry_link(entry)
+        title = self.title_text(entry)
+        parts: list[Any] = []
+        if title is not None:  # the title is the link; its address is printed in print only
+            parts.append(HRef(link[0], title) if link else title)
+            if not str(title).rstrip().endswith((".", "?", "!")):
+                parts.append(".")
+        meta = self.meta_text(entry)
+        if meta is not None:
+            parts.extend([" ", meta] if parts else [meta])
+        shown_link: Any = None
+        if link and title is None:
+            shown_link = HRef(link[0], link[1])
+        elif not link and (entry.fields.get("doi") or entry.fields.get("url")):
+            shown_link = String((entry.fields.get("doi") or entry.fields.get("url", "")).strip())
+        if shown_link is not None:
+            parts.extend([" ", shown_link] if parts else [shown_link])
+        return Text(*parts) if parts else Text(entry.key)
+
+    def title_text(self, entry: Entry) -> Text | None:
+        """The entry's title (with subtitle), unlinked; ``None`` when it has none."""
+        return self._title(entry, family(entry.type) or "generic")
+
+    def meta_text(self, entry: Entry) -> Text | None:
+        """Who, when and where, with the note: the sentences after the title."""
+        kind = family(entry.type) or "generic"
         blocks: list[Text] = []
-        title = self._title(entry, kind)
-        if title:
-            blocks.append(title)
         who = self._who(entry, kind)
         if who:
             blocks.append(Text(who))
@@ -115,22 +149,8 @@ class EvidenceStyle(BaseStyle):
             blocks.append(details)
         if entry.fields.get("note") and kind != "generic":
             blocks.append(latex_text(entry.fields["note"]))  # a sentence of its own
-        parts: list[Any] = []
-        for block in blocks:
-            if parts:
-                parts.append(" ")
-            parts.append(block)
-            if not str(block).rstrip().endswith((".", "?", "!")):
-                parts.append(".")
-        link = entry_link(entry)
-        shown_link: Any = None
-        if link:
-            shown_link = HRef(link[0], link[1])
-        elif entry.fields.get("doi") or entry.fields.get("url"):
-            shown_link = String((entry.fields.get("doi") or entry.fields.get("url", "")).strip())
-        if shown_link is not None:
-            parts.extend([" ", shown_link] if parts else [shown_link])
-        return Text(*parts) if parts else Text(entry.key)
+        parts = _sentences(blocks)
+        return Text(*parts) if parts else None
 
     def _title(self, entry: Entry, kind: str) -> Text | None:
         fields = entry.fields

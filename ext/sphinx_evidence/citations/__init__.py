@@ -32,6 +32,7 @@ from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.citestyle import EvidenceReferenceStyle
 from sphinx_evidence.citations.config import PREFIX, CitationsConfig, citations_config
 from sphinx_evidence.citations.domain import EvidenceBibDomain
+from sphinx_evidence.citations.entry import check_supply_label
 from sphinx_evidence.citations.load import load_bibfiles
 from sphinx_evidence.citations.resolve import env_updated
 from sphinx_evidence.citations.roles import EvidenceCiteRole, EvidenceFootCiteRole, env_get_outdated
@@ -83,6 +84,7 @@ def setup_citations(app: Sphinx) -> None:
     app.connect("builder-inited", load_bibfiles, priority=400)
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-updated", env_updated, priority=600)
+    app.connect("env-check-consistency", check_supply_label)
     app.add_post_transform(rl.ReadingListTransform)
     app.add_post_transform(BibliographyExtras)
     app.add_post_transform(FootnoteBadges)

@@ -15,6 +15,13 @@ The directive records what the list asks for (in :class:`ListSpec`) and leaves a
 placeholder node. Which entries it shows is decided once all pages are read (see
 :func:`resolve`), and the placeholder is replaced at write time by :class:`ReadingListTransform`,
 so a list is always current on incremental builds.
+
+Each entry reads: its title, linked when the entry has a link (the address follows it for
+print only), with the access badge beside it; then who, when and what on one line; then,
+with ``evidence_citations_way_in``, "No online copy known" and the ways to get a copy when it
+has no link; then its annotation. A list of ``evidence_citations_filter_min`` entries or more
+gets a filter in HTML (``static/readinglist.js``). The entries of every list on a page go
+into that page's one downloads menu (:func:`downloads_menu`).
 """
 
 from __future__ import annotations
@@ -39,10 +46,15 @@ from sphinx_evidence.access.levels import Level, access_config
 from sphinx_evidence.bib.dates import sort_date
 from sphinx_evidence.bib.export import FORMATS, write_all
 from sphinx_evidence.bib.latex import latex_text, plain
+from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.bib.load import BibCache, keywords
 from sphinx_evidence.bib.names import name_parts, short_who
+from sphinx_evidence.bib.style import EvidenceStyle
 from sphinx_evidence.bib.types import FAMILIES
+from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.citations.entry import index_entry, print_url, supply_label, way_in
+from sphinx_evidence.core.nodes import disclosure
 from sphinx_evidence.core.text import safe_id
 from sphinx_evidence.core.warnings import Warn, warn
 
@@ -294,48 +306,96 @@ def reference_nodes(formatted: Text) -> list[nodes.Node]:
     return cast("list[nodes.Node]", formatted.render(Backend()))
 
 
+_STYLE = EvidenceStyle()
+
+
 def entry_item(
-    entry: Entry, formatted: Text, config: Any, levels: dict[str, Level]
+    entry: Entry,
+    formatted: Text,
+    config: Any,
+    levels: dict[str, Level],
+    item_id: str = "",
+    html: bool = False,
+    label: str = "",
 ) -> nodes.list_item:
-    """One list item: formatted reference, access badge, annotation."""
+    """One list item: the title (linked, its address printed for print) with the access
+    badge beside it, then who, when and what on one line, the way in when there is no
+    link, and the annotation. ``html``: with a search index entry for the title;
+    ``label``: the document-supply label the way in links to."""
     level = entry.fields.get("access", "").strip()
     known = level in levels
     item = nodes.list_item(
-        "", classes=["evidence-entry", f"evidence-level-{level if known else 'none'}"]
+        "",
+        classes=["evidence-entry", f"evidence-level-{level if known else 'none'}"],
+        ids=[item_id] if item_id else [],
     )
+    options = citations_config(config)
+    title = _STYLE.title_text(entry)
+    link = entry_link(entry)
     para = nodes.paragraph("", "", classes=["evidence-reference"])
-    para += reference_nodes(formatted)
+    if title is None:  # nothing to put first: the formatted reference as it is
+        para += reference_nodes(formatted)
+    else:
+        shown = reference_nodes(title)
+        if link:
+            para += nodes.reference("", "", *shown, refuri=link[0], classes=["evidence-title"])
+            para += print_url(link[0])
+        else:
+            para += nodes.inline("", "", *shown, classes=["evidence-title"])
     if known:
         para += nodes.Text(" ")
-        para += badge(level, config, bracket=True, levels=levels)
+        para += badge(level, config, bracket=True, levels=levels, unlinked=link is None)
     item += para
+    meta = _STYLE.meta_text(entry)
+    if title is not None and meta is not None:
+        item += nodes.paragraph("", "", *reference_nodes(meta), classes=["evidence-entry-meta"])
+    item += way_in(entry, options, label)
     item += annotation_nodes(entry)
+    if html and item_id:
+        item += index_entry(entry, item_id)
     return item
 
 
-def export_paragraph(
+#: What each download is for, in the downloads menu.
+_FOR = {
+    "bib": "for BibTeX, JabRef and Zotero",
+    "ris": "for EndNote, Zotero, Mendeley and RefWorks",
+    "json": "for Zotero and other CSL tools",
+}
+
+
+def downloads_menu(
     builder: Any, docname: str, entries: Sequence[Entry], stem: str
-) -> nodes.paragraph:
-    """Write the downloads of ``entries`` and return a paragraph linking to them."""
+) -> nodes.Element:
+    """Write the downloads of ``entries`` and return the page's downloads menu: a
+    disclosure ("Download the N references on this page") listing the three formats."""
     base = Path(builder.outdir) / EXPORT_DIR / stem
-    write_all(entries, base)
-    para = nodes.paragraph("", "", classes=["evidence-export"])
-    para += nodes.Text("Download these references: ")
+    vocabulary = access_config(builder.config).parsed
+    write_all(entries, base, {k: (v.label, v.explanation) for k, v in vocabulary.items()})
+    count = len(entries)
+    what = "the reference" if count == 1 else f"the {count} references"
+    menu = disclosure(
+        "", summary=f"Download {what} on this page", classes=["evidence-export", "no-search"]
+    )
+    formats = nodes.bullet_list(classes=["evidence-downloads"])
     target = builder.get_target_uri(docname)
-    for n, (ext, label, _mime) in enumerate(FORMATS):
-        if n:
-            para += nodes.Text(", ")
+    for ext, label, _mime in FORMATS:
         uri = relative_uri(target, f"{EXPORT_DIR}/{stem}.{ext}")
         ref = nodes.reference("", "", refuri=uri, classes=["evidence-download"])
         ref += nodes.Text(f"{label} (.{ext})")
-        para += ref
-    para += nodes.Text(" (RIS for EndNote, Zotero and Mendeley).")
-    return para
+        para = nodes.paragraph("", "", ref, nodes.Text(f", {_FOR[ext]}"))
+        formats += nodes.list_item("", para)
+    menu += formats
+    note = (
+        "Each reference keeps its access level (as a keyword and in its note) and its description."
+    )
+    menu += nodes.paragraph(note, note, classes=["evidence-downloads-note"])
+    return menu
 
 
-def export_stem(docname: str, list_id: str) -> str:
-    """A file-name stem unique to one list of one page."""
-    return safe_id(docname) + "-" + list_id
+def export_stem(docname: str, list_id: str = "") -> str:
+    """A file-name stem unique to one page (and list, when ``list_id`` is given)."""
+    return safe_id(docname) + ("-" + list_id if list_id else "")
 
 
 class ReadingListTransform(SphinxPostTransform):
@@ -348,6 +408,10 @@ class ReadingListTransform(SphinxPostTransform):
         domain = domain_of(self.env)
         cache = domain.cache
         levels = access_config(self.config).parsed
+        html = self.app.builder.format == "html"
+        options = citations_config(self.config)
+        filter_min = options.filter_min
+        supply = supply_label(self.env, options)
         for node in list(self.document.findall(reading_list)):
             key = (node["docname"], node["list_id"])
             grouped = domain.resolved.get(key)
@@ -358,14 +422,18 @@ class ReadingListTransform(SphinxPostTransform):
             box = nodes.container(classes=["evidence-reading-list"], ids=[node["list_id"]])
             depth = sum(1 for a in _ancestors(node) if isinstance(a, nodes.section))
             level = min(max(depth + 1, 2), 6)
-            shown: list[Entry] = []
+            shown: list[str] = []
             for label, keys in grouped:
                 items = nodes.bullet_list(classes=["evidence-entries"])
                 for bib_key in keys:
                     entry = cache.data.entries[bib_key]
-                    items += entry_item(entry, cache.formatted[bib_key], self.config, levels)
-                    if entry not in shown:
-                        shown.append(entry)
+                    item_id = f"{node['list_id']}-{safe_id(bib_key)}"
+                    if bib_key in shown:  # listed again in another group: one id per page
+                        item_id = f"{item_id}-{shown.count(bib_key) + 1}"
+                    items += entry_item(
+                        entry, cache.formatted[bib_key], self.config, levels, item_id, html, supply
+                    )
+                    shown.append(bib_key)
                 if label:
                     group = nodes.container(classes=["evidence-group"])
                     title = _heading(label, spec.group)
@@ -375,10 +443,10 @@ class ReadingListTransform(SphinxPostTransform):
                     box += group
                 else:
                     box += items
-            box["evidence_export"] = (
-                export_stem(node["docname"], node["list_id"]),
-                [entry.key for entry in shown],
-            )
+            unique = list(dict.fromkeys(shown))
+            if filter_min and len(unique) >= filter_min:
+                box["classes"].append("evidence-filterable")  # the script adds a filter
+            box["evidence_export"] = (export_stem(node["docname"], node["list_id"]), unique)
             node.replace_self(box)
 
 

@@ -20,6 +20,7 @@ from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.citations.entry import add_print_urls, index_entry, supply_label, way_in
 from sphinx_evidence.core.nodes import page_link, page_title, tooltip
 from sphinx_evidence.core.warnings import Warn, warn
 
@@ -66,6 +67,8 @@ class BibliographyExtras(SphinxPostTransform):
         by_id = {c.citation_id: c for c in stock.citations}
         levels = access_config(self.config).parsed
         options = citations_config(self.config)
+        html = self.app.builder.format == "html"
+        label = supply_label(self.env, options)
         lists: dict[nodes.Element, list[Entry]] = {}
         for found in list(self.document.findall(_bibliography_item)):
             node = cast("nodes.Element", found)
@@ -73,7 +76,11 @@ class BibliographyExtras(SphinxPostTransform):
             if citation is None or citation.bibliography_key.docname != node.get("docname"):
                 continue
             entry = citation.entry
+            add_print_urls(node)
             badge_entry(node, entry, self.config, levels)
+            node += way_in(entry, options, label)
+            if html:
+                node += index_entry(entry, node["ids"][0])
             if options.cited_on:
                 para = cited_on_paragraph(
                     domain.cited_on.get(citation.key, ()), node["docname"], self.env
@@ -91,26 +98,47 @@ class BibliographyExtras(SphinxPostTransform):
 
 
 def add_exports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """In HTML, write the downloads of each list and link to them below it (not in
-    e-books: an EPUB cannot carry .bib, .ris or .json files)."""
+    """In HTML, write the downloads of every list on the page as one set of files and put
+    one downloads menu near the top of the page: before its first subsection or first
+    list, whichever comes first (not in e-books: an EPUB cannot carry .bib, .ris or .json
+    files)."""
     if app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     cache = domain_of(app.env).cache
     if cache is None:
         return
-    for node in list(doctree.findall(nodes.Element)):
+    keys: list[str] = []
+    first: nodes.Element | None = None
+    for node in doctree.findall(nodes.Element):
         marked = node.get("evidence_export")
         if not marked:
             continue
-        stem, keys = marked
-        entries = [cache.data.entries[k] for k in keys if k in cache.data.entries]
-        if not entries:
-            continue
-        para = rl.export_paragraph(app.builder, docname, entries, stem)
-        if "evidence-reading-list" in node["classes"]:
-            node += para
-        elif node.parent is not None:
-            node.parent.insert(node.parent.index(node) + 1, para)
+        first = first or node
+        keys += [k for k in marked[1] if k in cache.data.entries and k not in keys]
+    if first is None or not keys:
+        return
+    menu = rl.downloads_menu(
+        app.builder, docname, [cache.data.entries[k] for k in keys], rl.export_stem(docname)
+    )
+    top = doctree.next_node(nodes.section)
+    if top is None:
+        parent = first.parent or doctree
+        parent.insert(parent.index(first), menu)
+        return
+    for index, child in enumerate(top.children):
+        if isinstance(child, nodes.section) or child is first or _holds(child, first):
+            top.insert(index, menu)
+            return
+    top += menu
+
+
+def _holds(node: nodes.Node, inner: nodes.Node) -> bool:
+    parent = inner.parent
+    while parent is not None:
+        if parent is node:
+            return True
+        parent = parent.parent
+    return False
 
 
 class FootnoteBadges(SphinxPostTransform):
@@ -133,6 +161,8 @@ class FootnoteBadges(SphinxPostTransform):
             for key, _line in cites
         }
         levels = access_config(self.config).parsed
+        options = citations_config(self.config)
+        label = supply_label(self.env, options)
         for footnote in self.document.findall(nodes.footnote):
             footnote_names: list[str] = footnote.get("names", [])
             found = [names[name] for name in footnote_names if name in names]
@@ -140,7 +170,11 @@ class FootnoteBadges(SphinxPostTransform):
             entry = cache.data.entries.get(key) if key else None
             if entry is None:
                 continue
+            add_print_urls(footnote)
             badge_entry(footnote, entry, self.config, levels)
+            paragraphs = [c for c in footnote.children if isinstance(c, nodes.paragraph)]
+            if paragraphs:
+                paragraphs[-1] += way_in(entry, options, label, inline=True)
 
 
 def citation_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -49,6 +49,13 @@ class GlossaryConfig:
             "(<details>) in HTML; 0: never fold."
         },
     )
+    az: bool = field(
+        default=False,
+        metadata={
+            "help": "Start each glossary with an A-Z list of links to the first entry of "
+            "each letter."
+        },
+    )
     warn_unused: bool = field(
         default=False,
         metadata={"help": "Warn (evidence.term_unused) about entries no page uses."},
@@ -92,7 +99,7 @@ class GlossaryConfig:
     @property
     def active(self) -> bool:
         """Whether the write-time pass changes anything (else stock Sphinx resolves {term})."""
-        return self.autolink or self.previews or self.backlinks
+        return self.autolink or self.previews or self.backlinks or self.az
 
 
 def glossary_config(config: Config) -> GlossaryConfig:

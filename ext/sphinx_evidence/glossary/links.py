@@ -144,6 +144,8 @@ class GlossaryLinks(SphinxPostTransform):
                 ]
         if cfg.backlinks:
             self.add_backlinks()
+        if cfg.az:
+            self.add_az()
         # {term} references the walk skips (headings, footnotes, glossary definitions)
         for xref in list(self.document.findall(is_explicit_term)):
             assert isinstance(xref, addnodes.pending_xref)
@@ -237,6 +239,29 @@ class GlossaryLinks(SphinxPostTransform):
                     definition += box
                 else:
                     definition += para
+
+    # -- A-Z ---------------------------------------------------------------------------
+    def add_az(self) -> None:
+        """Before each glossary: "Terms by first letter" and a link to the first entry of
+        each letter (in the order the glossary lists them)."""
+        for _doc, glossary in _glossaries(self.document, self.fromdoc):
+            letters: dict[str, str] = {}
+            for term in glossary.findall(nodes.term):
+                text = term.astext().strip()
+                if term["ids"] and text:
+                    letter = text[0].upper() if text[0].isalpha() else "#"
+                    letters.setdefault(letter, term["ids"][0])
+            if len(letters) < 2 or glossary.parent is None:
+                continue
+            box = nodes.container(classes=["evidence-glossary-az", "no-search"])
+            intro = "Terms by first letter:"
+            box += nodes.paragraph(intro, intro, classes=["evidence-glossary-az-label"])
+            jump = nodes.bullet_list(classes=["evidence-glossary-az-letters"])
+            for letter, target in letters.items():
+                ref = nodes.reference(letter, letter, refid=target, internal=True)
+                jump += nodes.list_item("", nodes.paragraph("", "", ref))
+            box += jump
+            glossary.parent.insert(glossary.parent.index(glossary), box)
 
     # -- previews (HTML) -----------------------------------------------------------------
     def add_previews(self) -> None:

@@ -465,6 +465,9 @@ def print_urls(tree: nodes.document) -> None:
         if text.rstrip("/") == refuri.rstrip("/") or (refuri.endswith(text) and "/" in text):
             continue
         parent = ref.parent
+        after = ref.next_node(descend=False, siblings=True)
+        if isinstance(after, nodes.inline) and "evidence-print-url" in after["classes"]:
+            continue  # printed already (sphinx_evidence.citations.entry)
         url = nodes.inline("", f" <{refuri}>", classes=["evidence-print-url"])
         parent.insert(parent.index(ref) + 1, url)
 

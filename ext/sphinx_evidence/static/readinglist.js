@@ -1,6 +1,6 @@
 /* Reading-list filter and badge tooltips (sphinx_evidence). Without JavaScript every entry
-   shows; with it, each reading list gets a small form to narrow the list by access level
-   and by words, without reloading. */
+   shows; with it, each long reading list gets a small form to narrow the list by access
+   level and by words, without reloading. */
 (function () {
   "use strict";
 
@@ -19,21 +19,32 @@
 
   function searchText(item) {
     var copy = item.cloneNode(true);
-    copy.querySelectorAll(".evidence-badge-tip").forEach(function (tip) { tip.remove(); });
+    copy.querySelectorAll(".evidence-badge-tip, .evidence-print-url").forEach(function (tip) {
+      tip.remove();
+    });
     return fold(copy.textContent);
   }
 
-  /* A name for the list's filter form that no other landmark on the page shares. */
-  function formName(list, number) {
+  /* The heading of the section holding the list, for the filter's name. */
+  function listTitle(list) {
     var section = list.closest("section");
     var heading = section && section.querySelector("h1, h2, h3, h4, h5, h6");
-    var title = heading ? heading.textContent.replace(/[\u00b6#]\s*$/, "").trim() : "";
-    return title ? "Filter the list: " + title : "Filter reading list " + number;
+    return heading ? heading.textContent.replace(/[\u00b6#]\s*$/, "").trim() : "";
   }
 
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* Only long lists (class evidence-filterable, set from evidence_citations_filter_min)
+     get a filter: by access level and by words, with a button that clears it and a
+     live message that says how many entries show, or that none match. */
   function setup(list, number) {
     var items = Array.prototype.slice.call(list.querySelectorAll("li.evidence-entry"));
-    if (items.length < 2) return;
+    if (!list.classList.contains("evidence-filterable") || items.length < 2) return;
     var texts = items.map(searchText);
     var levels = [];
     var labels = {};
@@ -46,46 +57,50 @@
       }
     });
     var prefix = "evidence-filter-" + number;
-    var form = document.createElement("form");
-    form.className = "evidence-filter";
+    var title = listTitle(list);
+    var form = element("form", "evidence-filter");
     form.setAttribute("role", "search");
-    var name = formName(list, number + 1);
+    var name = title ? "Filter the list: " + title : "Filter reading list " + (number + 1);
     if (document.querySelector('form[aria-label="' + name.replace(/"/g, "") + '"]')) {
       name += " (" + (number + 1) + ")";
     }
     form.setAttribute("aria-label", name);
     var boxes = {};
     if (levels.length > 1) {
-      var fieldset = document.createElement("fieldset");
-      var legend = document.createElement("legend");
-      legend.textContent = "Show access:";
-      fieldset.appendChild(legend);
+      var fieldset = element("fieldset");
+      fieldset.appendChild(element("legend", "", "Show these access levels"));
       levels.forEach(function (level) {
-        var label = document.createElement("label");
-        var box = document.createElement("input");
+        var label = element("label");
+        var box = element("input");
         box.type = "checkbox";
         box.checked = true;
         box.value = level;
         box.id = prefix + "-" + level;
         label.htmlFor = box.id;
         label.appendChild(box);
-        label.appendChild(document.createTextNode(" " + labels[level]));
+        label.appendChild(document.createTextNode(labels[level]));
         fieldset.appendChild(label);
         boxes[level] = box;
       });
       form.appendChild(fieldset);
     }
-    var wordsLabel = document.createElement("label");
+    var wordsLabel = element("label", "evidence-filter-words-label",
+      "Find words in the titles and descriptions");
     wordsLabel.htmlFor = prefix + "-words";
-    wordsLabel.textContent = "Words: ";
-    var words = document.createElement("input");
+    form.appendChild(wordsLabel);
+    var row = element("div", "evidence-filter-row");
+    var words = element("input");
     words.type = "search";
     words.id = prefix + "-words";
-    wordsLabel.appendChild(words);
-    form.appendChild(wordsLabel);
-    var status = document.createElement("p");
-    status.className = "evidence-filter-status";
+    words.autocomplete = "off";
+    row.appendChild(words);
+    var clear = element("button", "evidence-filter-clear", "Clear filter");
+    clear.type = "button";
+    row.appendChild(clear);
+    form.appendChild(row);
+    var status = element("p", "evidence-filter-status");
     status.setAttribute("role", "status");
+    status.id = prefix + "-status";
     form.appendChild(status);
     list.insertBefore(form, list.firstChild);
 
@@ -103,12 +118,23 @@
       list.querySelectorAll(".evidence-group").forEach(function (group) {
         group.hidden = !group.querySelector("li.evidence-entry:not([hidden])");
       });
-      var downloads = list.querySelector(".evidence-export");
-      if (downloads) downloads.hidden = shown === 0; // nothing shown: nothing to download
-      status.textContent = shown === items.length
-        ? "Showing all " + items.length + " entries."
-        : "Showing " + shown + " of " + items.length + " entries.";
+      var filtered = shown < items.length;
+      clear.disabled = !filtered && !words.value;
+      if (shown === 0) {
+        status.textContent = "No entries match. Try fewer words, tick more access levels, " +
+          "or clear the filter.";
+      } else {
+        status.textContent = filtered
+          ? "Showing " + shown + " of " + items.length + " entries."
+          : "Showing all " + items.length + " entries.";
+      }
     }
+    clear.addEventListener("click", function () {
+      words.value = "";
+      Object.keys(boxes).forEach(function (level) { boxes[level].checked = true; });
+      apply();
+      words.focus();
+    });
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -132,14 +158,17 @@
     });
   }
 
-  /* Keep a tooltip inside the window: open it leftwards when it would overflow. */
+  /* Keep a tooltip inside the window: move it left by as much as it would overflow on
+     the right, but never past the window's left edge. */
   function place(wrap) {
     var tip = wrap.querySelector(".evidence-badge-tip");
     if (!tip) return;
-    wrap.classList.remove("evidence-tip-flip");
+    tip.style.left = "";
     var room = document.documentElement.clientWidth;
-    if (tip.getBoundingClientRect().right > room - 4) {
-      wrap.classList.add("evidence-tip-flip");
+    var box = tip.getBoundingClientRect();
+    if (box.right > room - 4) {
+      var shift = Math.min(box.right - (room - 4), box.left - 4);
+      tip.style.left = -Math.max(shift, 0) + "px";
     }
   }
 
