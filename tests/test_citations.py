@@ -361,8 +361,9 @@ def test_citation_links_and_footnotes_in_house_style(app: SphinxTestApp) -> None
     footnote = post.select_one("aside.footnote, div.footnote, .footnote-list")
     assert footnote is not None
     text = " ".join(_shown(footnote).split())
-    assert "Integrated care systems. NHS England." in text
-    assert "Abstract only" in text
+    # the badge sits beside the title, after its full stop, before who published it
+    assert "Integrated care systems. Abstract only" in text
+    assert text.index("Abstract only") < text.index("NHS England.")
 
 
 @pytest.mark.sphinx("html", testroot="citations")

@@ -84,5 +84,6 @@ def test_blog_footnotes_are_in_house_style(html: Path) -> None:
     for printed in post.select(".evidence-print-url"):  # addresses shown only in print
         printed.decompose()
     text = " ".join(n.get_text(" ", strip=True) for n in notes).replace("\u2019", "'")
-    assert "Health and wellbeing boards and integrated care systems . The King's Fund." in text
+    badge = "Free Free to read: no login or payment needed."
+    assert f"integrated care systems . {badge} The King's Fund." in text
     assert "November 2019" in text

@@ -48,16 +48,29 @@ def badge(
 def badge_entry(
     item: nodes.Element, entry: Entry, config: Config, levels: dict[str, Level]
 ) -> None:
-    """End the last paragraph of ``item`` (a bibliography entry, a footnote) with the badge
-    of ``entry``'s ``access`` level, when it has a known one."""
+    """Put the badge of ``entry``'s ``access`` level (when it has a known one) beside its
+    title in ``item`` (a bibliography entry, a footnote): after the title when the entry
+    starts with it, as the house style writes it, else at the end of its last paragraph."""
     level = entry.fields.get("access", "").strip()
     paragraphs = [c for c in item.children if isinstance(c, nodes.paragraph)]
-    if level in levels and paragraphs:
-        unlinked = entry_link(entry) is None
-        paragraphs[-1] += [
-            nodes.Text(" "),
-            badge(level, config, bracket=True, levels=levels, unlinked=unlinked),
-        ]
+    if level not in levels or not paragraphs:
+        return
+    unlinked = entry_link(entry) is None
+    mark = [nodes.Text(" "), badge(level, config, bracket=True, levels=levels, unlinked=unlinked)]
+    first = paragraphs[0]
+    if first.children and isinstance(first[0], (nodes.emphasis, nodes.reference)):
+        at = 1
+        after = first[1] if len(first) > 1 else None
+        if isinstance(after, nodes.Element) and "evidence-print-url" in after["classes"]:
+            at = 2  # the address printed after a linked title stays with it
+        rest = first[at] if len(first) > at else None
+        if isinstance(rest, nodes.Text) and rest.astext()[:1] in ".,;:":
+            # "Title. [Free] Publisher.": the title's full stop stays before the badge
+            first[at] = nodes.Text(rest.astext()[1:])
+            mark.insert(0, nodes.Text(rest.astext()[0]))
+        first[at:at] = mark
+    else:
+        paragraphs[-1] += mark
 
 
 class AccessRole(SphinxRole):
