@@ -182,6 +182,22 @@ def test_glossary_opt_in(tmp_path: Path) -> None:
     assert "evidence-term-backlinks" in (on / "index.html").read_text(encoding="utf-8")
 
 
+def test_glossary_a_to_z_opt_in(tmp_path: Path) -> None:
+    """``evidence_glossary_az`` puts a styled A-Z list above the glossary, and only then."""
+    off, _ = build("foreign-sphinx-glossary", tmp_path / "off", ["sphinx_evidence"])
+    assert "evidence-glossary-az" not in (off / "index.html").read_text(encoding="utf-8")
+    on, _ = build(
+        "foreign-sphinx-glossary",
+        tmp_path / "on",
+        ["sphinx_evidence"],
+        {"evidence_glossary_az": True},
+    )
+    soup = BeautifulSoup((on / "index.html").read_text(encoding="utf-8"), "html.parser")
+    letters = soup.select(".evidence-glossary-az a")
+    assert letters and all(a["href"].startswith("#") for a in letters)
+    assert soup.find("link", href=re.compile("evidence-glossary.css"))  # its style comes along
+
+
 def test_citations_opt_in(tmp_path: Path) -> None:
     out, _ = build(
         "foreign-bibtex-roles",

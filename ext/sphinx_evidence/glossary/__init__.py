@@ -49,9 +49,12 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Link the glossary's stylesheet and script from pages with term links or backlinks."""
-    if has_class(doctree, "evidence-term"):
+    """Link the glossary's stylesheet from pages with term links or an A-Z list, and its
+    script from pages with term links."""
+    terms = has_class(doctree, "evidence-term")
+    if terms or has_class(doctree, "evidence-glossary-az"):
         add_page_asset(app, STATIC / "glossary.css", ASSETS["glossary.css"], priority=502)
+    if terms:
         add_page_asset(app, STATIC / "glossary.js", ASSETS["glossary.js"], loading_method="defer")
 
 
