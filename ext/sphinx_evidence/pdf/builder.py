@@ -11,12 +11,14 @@ WeasyPrint cannot write, or that is missing afterwards, stops the build with a
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MethodType
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +35,7 @@ from sphinx.util.i18n import format_date
 from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.pdf import doctree as dt
+from sphinx_evidence.pdf.cache import PdfCache
 from sphinx_evidence.pdf.config import (
     PDF_DIR,
     page_pdf_name,
@@ -40,6 +43,8 @@ from sphinx_evidence.pdf.config import (
     read_config,
     site_pdf_name,
 )
+from sphinx_evidence.pdf.cover import cover_details
+from sphinx_evidence.pdf.fonts import font_css, install_hint
 from sphinx_evidence.pdf.render import PdfWriteError, write_pdf
 
 logger = logging.getLogger(__name__)
@@ -84,6 +89,15 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         # builder copies no static files, so the folder is made here
         (Path(self.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         self.options = read_config(self.config)
+        self.fonts = font_css(self.options.font, self.options.mono_font)
+        for family in self.fonts.missing:
+            warn(
+                Warn.pdf_font,
+                f"the PDF typeface {family!r} is not installed, so the PDFs are set in a "
+                f"generic face: install it with `{install_hint(family)}` (the pdf extra of "
+                "sphinx-evidence brings the default faces), or set evidence_pdf_font / "
+                "evidence_pdf_mono_font to a family that is installed",
+            )
         self.jobs: list[PdfJob] = []
         self._resolved: dict[str, nodes.document] = {}
         self._templates = jinja2.Environment(
@@ -148,6 +162,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         self.current_docname = docname
         self.post_process_images(tree)
         visitor = self.create_translator(tree, self)
+        visitor.visit_start_of_file = MethodType(_visit_start_of_file, visitor)  # type: ignore[attr-defined]
         tree.walkabout(visitor)
         return "".join(visitor.fragment)  # type: ignore[attr-defined]
 
@@ -180,11 +195,16 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         body = self._render_body(docname, tree)
         title = self._title(docname)
         meta = self.env.metadata.get(docname, {})
+        summary, fields = cover_details(
+            self.env.get_doctree(docname), meta, self.options.cover_fields
+        )
         html = self._page_html(
             kind="page",
             title=title,
             body=body,
-            description=str(meta.get("summary", "")),
+            description=summary,
+            subtitle=summary,
+            fields=fields,
             keywords=_as_list(meta.get("tags")),
             web_url=self._web_url(docname),
         )
@@ -192,6 +212,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _prepare_for_print(self, tree: nodes.document) -> None:
         """The passes every PDF's doctree goes through once its links are local."""
+        dt.flatten_citations(tree)
         dt.fix_relative_links(tree, self.config.html_baseurl)
         dt.drop_dangling_links(tree)
         dt.dedupe_raw_ids(tree)
@@ -204,12 +225,26 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         tree = self.assemble_doctree()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         dt.normalise_refuris(tree, self._term_anchors())
+        left_out = dt.drop_pages(tree, self.options.book_exclude)
+        dt.unlink_pages(tree, left_out, self.config.html_baseurl)
         dt.make_ids_unique(tree, root)
         self._prepare_for_print(tree)
         contents = dt.book_contents(tree, self.options.toc_depth)
         body = self._render_body(root, tree)
         title = self.config.project
-        html = self._page_html(kind="site", title=title, body=body, contents=contents)
+        summary, _fields = cover_details(
+            self.env.get_doctree(root), self.env.metadata.get(root, {}), []
+        )
+        subtitle = self.options.subtitle or summary
+        html = self._page_html(
+            kind="site",
+            title=title,
+            body=body,
+            contents=contents,
+            subtitle=subtitle,
+            description=subtitle,
+            web_url=self._web_url(root),
+        )
         return PdfJob(site_pdf_name(self.config), root, title, html)
 
     def _glossary_terms_used(self, docname: str) -> list[tuple[str, str]]:
@@ -285,9 +320,12 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         shown_date = self.config.today or format_date(
             self.config.today_fmt or "%d %B %Y", date=date, language=self.config.language
         )
+        shown_date = re.sub(r"^0(\d)", r"\1", shown_date)  # "1 December", not "01 December"
         template = self._templates.get_template("document.html")
         values: dict[str, Any] = {
             "contents": [],
+            "subtitle": "",
+            "fields": [],
             "description": "",
             "keywords": [],
             "web_url": "",
@@ -308,7 +346,9 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         self.copy_image_files()
         outdir = Path(self.outdir)
+        cache = PdfCache(outdir, self._settings_key() if self.options.cache else None)
         written: list[Path] = []
+        rendered: list[Path] = []
         failures: list[str] = []
         notices: set[str] = set()
         for job in status_iterator(
@@ -320,37 +360,70 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             stringify_func=lambda j: j.name,
         ):
             target = outdir / job.name
+            key = cache.key(job.html, outdir)
+            kept = cache.get(job.name, key)
+            if kept is not None:
+                written.append(target)
+                self._report(job, kept.messages, kept.problems)
+                continue
             if target.exists():
                 target.unlink()
             try:
-                result = write_pdf(job.html, outdir, target, STYLESHEET)
+                result = write_pdf(
+                    job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css
+                )
             except PdfWriteError as err:
                 failures.append(f"{job.name} (from {job.docname}): {err}")
                 continue
-            for message in result.messages:
-                warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
             notices |= result.notices
             written.append(target)
+            rendered.append(target)
+            if target.is_file() and target.read_bytes()[:5] == b"%PDF-":
+                problems = self._check(target) if self.options.check else []
+                cache.put(job.name, key, result.messages, problems)
+                self._report(job, result.messages, problems)
+        cache.save()
         for notice in sorted(notices):
             logger.info(notice)
+        if len(written) > len(rendered):
+            logger.info(
+                __("%d PDFs unchanged since the last build (their inputs are the same)"),
+                len(written) - len(rendered),
+            )
         if failures:
             raise PdfBuildError("could not write " + "; ".join(failures))
         missing = [p.name for p in written if not p.is_file() or p.read_bytes()[:5] != b"%PDF-"]
         if missing:
             raise PdfBuildError(f"PDFs missing after the build: {', '.join(missing)}")
-        if self.options.check:
-            self._check(written)
         if self.options.html_dir:
             self._copy_to_html(written)
 
-    def _check(self, written: list[Path]) -> None:
+    def _report(self, job: PdfJob, messages: list[str], problems: list[str]) -> None:
+        for message in [*messages, *problems]:
+            warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
+
+    def _check(self, path: Path) -> list[str]:
         from sphinx_evidence.pdf.check import check_pdf
 
         lang = (self.config.language or "en").replace("_", "-")
-        by_name = {job.name: job for job in self.jobs}
-        for path in written:
-            for problem in check_pdf(path, lang=lang):
-                warn(Warn.pdf, f"{path.name}: {problem}", location=by_name[path.name].docname)
+        fonts = None if self.fonts.missing else self.fonts.embedded
+        return check_pdf(path, lang=lang, fonts=fonts)
+
+    def _settings_key(self) -> str:
+        """What, besides each PDF's HTML and images, goes into its cache key: the print
+        stylesheet, the fonts, the PDF settings and the versions of the renderers."""
+        from importlib.metadata import version
+
+        parts = [
+            STYLESHEET.read_bytes().decode("utf-8"),
+            self.fonts.css,
+            repr(self.options),
+            self.config.language or "",
+            *(f"{name} {version(name)}" for name in ("weasyprint", "pikepdf")),
+            Path(__file__).with_name("render.py").read_text("utf-8"),
+            Path(__file__).with_name("check.py").read_text("utf-8"),
+        ]
+        return PdfCache.digest(parts, self.fonts.files)
 
     def _copy_to_html(self, written: list[Path]) -> None:
         target = (Path(self.outdir) / self.options.html_dir / PDF_DIR).resolve()
@@ -358,6 +431,15 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         for path in written:
             shutil.copyfile(path, target / path.name)
         logger.info(__("copied %d PDFs to %s"), len(written), target)
+
+
+def _visit_start_of_file(translator: Any, node: nodes.Element) -> None:
+    """Sphinx's visitor, without its ``<span id="document-...">`` when the page's first
+    section holds that anchor (:data:`~sphinx_evidence.pdf.doctree.ANCHOR_MOVED`)."""
+    if node.get(dt.ANCHOR_MOVED):
+        translator.docnames.append(node["docname"])
+    else:
+        type(translator).visit_start_of_file(translator, node)
 
 
 def _as_list(value: object) -> list[str]:
