@@ -236,7 +236,7 @@ def test_the_book_puts_each_page_anchor_inside_its_first_section(tmp_path: Path)
 
 CCG = (
     "An NHS body that commissions health services, including primary care, for a local "
-    'area {c}. Health and wellbeing boards share with CCGs a statutory duty to produce a '
+    "area {c}. Health and wellbeing boards share with CCGs a statutory duty to produce a "
     "joint strategic needs assessment {c}. CCGs merged onto ICS footprints, and their "
     "functions were proposed to be subsumed by statutory ICSs {c}."
 )
@@ -247,8 +247,10 @@ def test_flatten_citations_prints_brackets_and_links_only() -> None:
 
     para = nodes.paragraph()
     cite = nodes.inline("", "", ids=["id8"], classes=["bibtex-citation"])
-    tip = tooltip("", "", href="#r", tip="The full reference", tip_id="tip-8",
-                  label_classes=["reference", "internal"], classes=["evidence-cite-wrap"])  # fmt: skip
+    tip = tooltip(
+        "", "", href="#r", tip="The full reference", tip_id="tip-8",
+        label_classes=["reference", "internal"], classes=["evidence-cite-wrap"],
+    )  # fmt: skip
     tip += nodes.Text("The King's Fund, 2021")
     cite += [nodes.Text("["), tip, nodes.Text("]")]
     badge = tooltip("", "", tip="Free to read", tip_id="tip-9", label_classes=["badge"])
@@ -374,9 +376,7 @@ def test_unchanged_pdfs_are_not_rendered_again(
     assert "A changed page" in pdftext(out / "test-hub.pdf")
 
 
-def test_a_kept_pdf_repeats_its_warnings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_kept_pdf_repeats_its_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PDF kept from a build in which it failed a check fails it again: a strict build
     of unchanged sources does not pass where the first one failed."""
     from sphinx.testing.util import SphinxTestApp

@@ -369,9 +369,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             if target.exists():
                 target.unlink()
             try:
-                result = write_pdf(
-                    job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css
-                )
+                result = write_pdf(job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css)
             except PdfWriteError as err:
                 failures.append(f"{job.name} (from {job.docname}): {err}")
                 continue

@@ -177,6 +177,7 @@ def _blank_pages(pdf: pikepdf.Pdf) -> list[int]:
 
 def _font_problems(names: set[str], fonts: Sequence[str]) -> list[str]:
     """Problems with the faces used (``names``: PostScript names without subset tags)."""
+
     def key(name: str) -> str:  # "Atkinson-Hyperlegible-Bold" ~ "AtkinsonHyperlegible"
         return re.sub(r"[^a-z0-9]", "", name.casefold())
 

@@ -546,9 +546,8 @@ def _drop_from_list(ref: nodes.reference) -> bool:
     elif isinstance(after, nodes.Text) and after.strip() == ",":
         para.remove(after)
     para.remove(ref)
-    if not any(isinstance(c, nodes.reference) for c in para.findall(nodes.reference)):
-        if para.parent is not None:
-            para.parent.remove(para)
+    if para.parent is not None and not any(True for _ in para.findall(nodes.reference)):
+        para.parent.remove(para)
     return True
 
 
@@ -568,7 +567,10 @@ def flatten_citations(tree: nodes.document) -> None:
     """
     for tip in list(tree.findall(tooltip)):
         label = list(tip.children)
-        attrs: dict[str, object] = {"ids": list(tip["ids"]), "classes": tip.get("label_classes", [])}
+        attrs: dict[str, object] = {
+            "ids": list(tip["ids"]),
+            "classes": tip.get("label_classes", []),
+        }
         href = tip.get("href", "")
         if href:
             new: nodes.Element = nodes.reference("", "", *label, refuri=href, **attrs)
@@ -584,5 +586,3 @@ def flatten_citations(tree: nodes.document) -> None:
             continue
         links[0]["ids"] = [*cite["ids"], *links[0]["ids"]]
         cite.parent.replace(cite, list(cite.children))
-
-

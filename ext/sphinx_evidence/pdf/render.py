@@ -142,11 +142,11 @@ def _fast_page_references() -> Iterator[None]:
     if not isinstance(original, property):  # another pydyf: leave it as it is
         yield
         return
-    pydyf.PDF.page_references = property(_cached_page_references)  # type: ignore[assignment]
+    pydyf.PDF.page_references = property(_cached_page_references)
     try:
         yield
     finally:
-        pydyf.PDF.page_references = original  # type: ignore[assignment]
+        pydyf.PDF.page_references = original
 
 
 def write_pdf(
