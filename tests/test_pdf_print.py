@@ -265,6 +265,30 @@ def test_flatten_citations_prints_brackets_and_links_only() -> None:
     assert isinstance(para[-1], nodes.inline) and para[-1]["classes"] == ["badge"]
 
 
+def test_a_section_index_shares_its_sheet_with_its_first_page(tmp_path: Path) -> None:
+    """A page that is only a title over its sub-pages ("Part 01") is not a heading alone
+    on a sheet (check_pdf: a stranded heading); a page with content of its own still
+    starts its sub-pages on a new sheet."""
+
+    def book(intro: str) -> str:
+        return (
+            '<html lang="en-GB"><title>t</title><body class="evidence-print"><main>'
+            '<section class="evidence-doc-start" id="p"><h2>Part 01</h2>'
+            f'{intro}<div class="toctree-wrapper compound">'
+            '<section class="evidence-doc-start" id="q"><h3>Page 1</h3><p>Text.</p>'
+            "</section></div></section></main></body></html>"
+        )
+
+    target = tmp_path / "s.pdf"
+    write_pdf(book(""), tmp_path, target, STYLESHEET, extra_css=FONTS.css)
+    assert check_pdf(target) == []
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) == 1
+    write_pdf(book("<p>About this part.</p>"), tmp_path, target, STYLESHEET, extra_css=FONTS.css)
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) == 2
+
+
 CCG_HTML = (
     "An NHS body that commissions health services, including primary care, for a local "
     "area {c}. Health and wellbeing boards share with CCGs a statutory duty to produce a "
