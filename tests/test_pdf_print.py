@@ -378,6 +378,7 @@ def test_unchanged_pdfs_are_not_rendered_again(
     second = sphinx_build(src, out, "evidencepdf")
     assert second.returncode == 0, second.stderr
     assert "2 PDFs unchanged since the last build" in second.stdout
+    assert "no page changed since the last build: the PDFs are kept" in second.stdout
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == stamps
     # an edit of the brief: both PDFs hold it, both are rendered again, and match a clean build
     page = src / "briefs" / "brief.md"
@@ -398,6 +399,23 @@ def test_unchanged_pdfs_are_not_rendered_again(
     assert "1 PDFs unchanged since the last build" in fourth.stdout
     assert (out / "briefs-brief.pdf").stat().st_mtime_ns == stamps["briefs-brief.pdf"]
     assert "A changed page" in pdftext(out / "test-hub.pdf")
+
+
+def test_a_fresh_output_folder_gets_the_kept_pdfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``nox -s docs`` builds: a new output folder each time, the doctrees kept. The
+    PDFs come from the cache beside the doctrees, byte for byte, none rendered again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    src, doctrees = tmp_path / "src", tmp_path / "doctrees"
+    shutil.copytree(ROOTS / "test-pdf", src)
+    first = sphinx_build(src, tmp_path / "one", "evidencepdf", "-d", str(doctrees))
+    assert first.returncode == 0, first.stderr
+    second = sphinx_build(src, tmp_path / "two", "evidencepdf", "-d", str(doctrees))
+    assert second.returncode == 0, second.stderr
+    assert "the PDFs are kept" in second.stdout
+    for name in ("test-hub.pdf", "briefs-brief.pdf"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
 
 
 def test_a_kept_pdf_repeats_its_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -431,7 +449,7 @@ def test_a_kept_pdf_repeats_its_warnings(tmp_path: Path, monkeypatch: pytest.Mon
     assert "[evidence.pdf]" in second
     off = build(evidence_pdf_cache=False)  # rendered and checked again: no problem
     assert "simulated problem" not in off
-    assert not (tmp_path / "out" / "evidencepdf" / ".evidencepdf-cache.json").exists()
+    assert not (tmp_path / "out" / "doctrees" / "evidencepdf").exists()
 
 
 def test_the_cache_key_covers_images(tmp_path: Path) -> None:
@@ -440,9 +458,10 @@ def test_the_cache_key_covers_images(tmp_path: Path) -> None:
     (tmp_path / "_images").mkdir()
     image = tmp_path / "_images" / "chart.png"
     image.write_bytes(b"one")
-    cache = PdfCache(tmp_path, "settings")
+    cache = PdfCache(tmp_path / "cache", tmp_path, "settings")
     html = '<img src="_images/chart.png" alt="a chart">'
     before = cache.key(html, tmp_path)
     image.write_bytes(b"two")
     assert cache.key(html, tmp_path) != before
-    assert PdfCache(tmp_path, "other settings").key(html, tmp_path) != cache.key(html, tmp_path)
+    other = PdfCache(tmp_path / "cache", tmp_path, "other settings")
+    assert other.key(html, tmp_path) != cache.key(html, tmp_path)

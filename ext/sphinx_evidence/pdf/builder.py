@@ -67,7 +67,8 @@ class PdfJob:
     name: str
     docname: str
     title: str
-    html: str
+    html: str | None
+    """``None``: no page was read again since the last build, so the PDF is kept as it is."""
 
 
 class EvidencePDFBuilder(SingleFileHTMLBuilder):
@@ -99,6 +100,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 "evidence_pdf_mono_font to a family that is installed",
             )
         self.jobs: list[PdfJob] = []
+        self._reread = -1  # pages Sphinx reads in this build (-1: not known)
+        self.events.connect("env-before-read-docs", self._count_read, priority=900)
         self._resolved: dict[str, nodes.document] = {}
         self._templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -166,13 +169,43 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         tree.walkabout(visitor)
         return "".join(visitor.fragment)  # type: ignore[attr-defined]
 
+    def _count_read(self, _app: Any, _env: Any, docnames: list[str]) -> None:
+        self._reread = len(docnames)
+
+    def _cache(self) -> PdfCache:
+        settings = self._settings_key() if self.options.cache else None
+        return PdfCache(Path(self.doctreedir) / "evidencepdf", Path(self.outdir), settings)
+
+    def _unchanged(self, names: list[tuple[str, str]]) -> bool:
+        """Sphinx read no page again (no source, .bib file, image or setting changed) and
+        every PDF of the last build is there, made with this code and these settings: the
+        PDFs are kept without assembling their HTML (a clean build, -E, always renders)."""
+        if self._reread != 0:
+            return False
+        return self._cache().holds(self._sources_key(), [name for name, _ in names])
+
+    def _sources_key(self) -> str:
+        """The pages there are and the code that turns them into HTML (this package)."""
+        import sphinx
+
+        code = sorted(p for p in HERE.rglob("*") if p.suffix in {".py", ".html", ".css", ".js"})
+        texts = [self._settings_key(), sphinx.__version__, *sorted(self.env.found_docs)]
+        return PdfCache.digest(texts, code)
+
     def write_documents(self, _docnames: Set[str]) -> None:
+        singles = pdf_docnames(self.config, self.env.found_docs)
+        names = [(page_pdf_name(d), d) for d in singles]
+        if self.options.site:
+            names.insert(0, (site_pdf_name(self.config), self.config.root_doc))
+        if self._unchanged(names):
+            logger.info(__("no page changed since the last build: the PDFs are kept"))
+            self.jobs = [PdfJob(name, docname, "", None) for name, docname in names]
+            return
         self.prepare_writing(self.env.all_docs.keys())
         # an e-mail address cloaked with <span>s would be split into several link parts
         self.docsettings.cloak_email_addresses = False
         self._keep_bibliography_nodes()
         self.jobs = []
-        singles = pdf_docnames(self.config, self.env.found_docs)
         for docname in status_iterator(
             singles,
             __("preparing PDFs of pages... "),
@@ -346,7 +379,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         self.copy_image_files()
         outdir = Path(self.outdir)
-        cache = PdfCache(outdir, self._settings_key() if self.options.cache else None)
+        cache = self._cache()
         written: list[Path] = []
         rendered: list[Path] = []
         failures: list[str] = []
@@ -360,11 +393,14 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             stringify_func=lambda j: j.name,
         ):
             target = outdir / job.name
-            key = cache.key(job.html, outdir)
+            key = cache.stored_key(job.name) if job.html is None else cache.key(job.html, outdir)
             kept = cache.get(job.name, key)
             if kept is not None:
                 written.append(target)
                 self._report(job, kept.messages, kept.problems)
+                continue
+            if job.html is None:  # (holds() made sure this cannot happen)
+                failures.append(f"{job.name} (from {job.docname}): not kept from the last build")
                 continue
             if target.exists():
                 target.unlink()
@@ -380,7 +416,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
                 problems = self._check(target) if self.options.check else []
                 cache.put(job.name, key, result.messages, problems)
                 self._report(job, result.messages, problems)
-        cache.save()
+        cache.keep_only({job.name for job in self.jobs})
+        cache.save(self._sources_key() if not failures else "")
         for notice in sorted(notices):
             logger.info(notice)
         if len(written) > len(rendered):
@@ -412,6 +449,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         stylesheet, the fonts, the PDF settings and the versions of the renderers."""
         from importlib.metadata import version
 
+        if getattr(self, "_settings_digest", None):
+            return self._settings_digest
         parts = [
             STYLESHEET.read_bytes().decode("utf-8"),
             self.fonts.css,
@@ -421,7 +460,8 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             Path(__file__).with_name("render.py").read_text("utf-8"),
             Path(__file__).with_name("check.py").read_text("utf-8"),
         ]
-        return PdfCache.digest(parts, self.fonts.files)
+        self._settings_digest: str = PdfCache.digest(parts, self.fonts.files)
+        return self._settings_digest
 
     def _copy_to_html(self, written: list[Path]) -> None:
         target = (Path(self.outdir) / self.options.html_dir / PDF_DIR).resolve()
