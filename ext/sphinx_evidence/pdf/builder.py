@@ -10,6 +10,7 @@ WeasyPrint cannot write, or that is missing afterwards, stops the build with a
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -217,6 +218,10 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         if self.options.site:
             with progress_message(__("assembling the whole site")):
                 self.jobs.insert(0, self._site_job())
+        # the doctrees are in the HTML now: free them for WeasyPrint, which needs the memory
+        self._resolved.clear()
+        self._bib_nodes.clear()
+        gc.collect()
 
     def _page_job(self, docname: str) -> PdfJob:
         tree = self._resolve(docname)
