@@ -416,6 +416,16 @@ def test_a_fresh_output_folder_gets_the_kept_pdfs(
     assert "the PDFs are kept" in second.stdout
     for name in ("test-hub.pdf", "briefs-brief.pdf"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    # a setting that makes Sphinx read nothing again, but changes the PDFs: rendered again
+    third = sphinx_build(
+        src, tmp_path / "three", "evidencepdf", "-d", str(doctrees),
+        "-D", "html_baseurl=https://hub.example.org/",
+    )  # fmt: skip
+    assert third.returncode == 0, third.stderr
+    assert "the PDFs are kept" not in third.stdout
+    assert "https://hub.example.org/briefs/brief.html" in pdftext(
+        tmp_path / "three" / "briefs-brief.pdf", 1
+    )
 
 
 def test_a_kept_pdf_repeats_its_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -186,11 +186,19 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         return self._cache().holds(self._sources_key(), [name for name, _ in names])
 
     def _sources_key(self) -> str:
-        """The pages there are and the code that turns them into HTML (this package)."""
+        """The pages there are, the settings, the date and the code that turns the pages
+        into HTML (this package)."""
         import sphinx
 
         code = sorted(p for p in HERE.rglob("*") if p.suffix in {".py", ".html", ".css", ".js"})
-        texts = [self._settings_key(), sphinx.__version__, *sorted(self.env.found_docs)]
+        texts = [
+            self._settings_key(),
+            sphinx.__version__,
+            self.build_info.config_hash,  # every setting that does not make Sphinx re-read
+            self.build_info.tags_hash,
+            self.build_date().isoformat(),  # the PDFs' dates
+            *sorted(self.env.found_docs),
+        ]
         return PdfCache.digest(texts, code)
 
     def write_documents(self, _docnames: Set[str]) -> None:
