@@ -32,7 +32,9 @@ TEST_PACKAGES: dict[str, Callable[[], bool]] = {
     "poppler-utils": lambda: Path("/usr/bin/pdftoppm").exists(),
 }
 # ... and the docs build is faster with this one (WeasyPrint subsets fonts with it; without
-# it WeasyPrint falls back to fontTools, slower, same PDFs).
+# it WeasyPrint falls back to fontTools, slower, same PDFs). The PDFs' typefaces need no
+# Debian package: they are PyPI packages of the pdf extra (fontpkg-atkinson-hyperlegible,
+# fontpkg-ibm-plex-mono), so pip installs them as any user on any system.
 DOCS_PACKAGES: dict[str, Callable[[], bool]] = {
     "libharfbuzz-subset0": lambda: ctypes.util.find_library("harfbuzz-subset") is not None,
 }

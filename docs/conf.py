@@ -96,6 +96,7 @@ evidence_citations_house_rules = True  # references.bib checked against the hous
 evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
 evidence_blog_path = "blog"  # pages under blog/ are posts
 evidence_pdf_html_links = True  # "Download this page as a PDF" under each brief's title
+evidence_pdf_book_exclude = ["contributing", "benchmarks"]  # for contributors, not readers
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"

@@ -404,6 +404,13 @@ def bench_pdf(report: Report, spec: CorpusSpec, work: Path, repeat: int = 1) -> 
     measure(
         report, spec.label, "ours", "pdf", src, base / "pdf", builder="evidencepdf", repeat=repeat
     )
+    # the same build again with nothing changed: every PDF is kept (cached by a hash of its
+    # inputs), none rendered again
+    for corpus, source, out in (
+        ("the real site", site / "docs", site / "pdf"),
+        (spec.label, src, base / "pdf"),
+    ):
+        measure(report, corpus, "ours", "pdf-unchanged", source, out, builder="evidencepdf")
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

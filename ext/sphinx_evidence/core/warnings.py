@@ -58,6 +58,8 @@ class Warn(Enum):
     """Blog post front matter that is missing or malformed (a bad date, say)."""
     pdf = "pdf"
     """A PDF could not be written or failed its checks."""
+    pdf_font = "pdf_font"
+    """The PDFs' typeface is not installed; they are set in a generic face instead."""
 
 
 def warn(kind: Warn, message: str, location: Any = None, **kwargs: Any) -> None:

@@ -10,13 +10,16 @@ WeasyPrint cannot write, or that is missing afterwards, stops the build with a
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import shutil
 import time
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MethodType
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +36,7 @@ from sphinx.util.i18n import format_date
 from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.pdf import doctree as dt
+from sphinx_evidence.pdf.cache import PdfCache
 from sphinx_evidence.pdf.config import (
     PDF_DIR,
     page_pdf_name,
@@ -40,6 +44,8 @@ from sphinx_evidence.pdf.config import (
     read_config,
     site_pdf_name,
 )
+from sphinx_evidence.pdf.cover import cover_details
+from sphinx_evidence.pdf.fonts import font_css, install_hint
 from sphinx_evidence.pdf.render import PdfWriteError, write_pdf
 
 logger = logging.getLogger(__name__)
@@ -62,7 +68,8 @@ class PdfJob:
     name: str
     docname: str
     title: str
-    html: str
+    html: str | None
+    """``None``: no page was read again since the last build, so the PDF is kept as it is."""
 
 
 class EvidencePDFBuilder(SingleFileHTMLBuilder):
@@ -84,7 +91,18 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         # builder copies no static files, so the folder is made here
         (Path(self.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         self.options = read_config(self.config)
+        self.fonts = font_css(self.options.font, self.options.mono_font)
+        for family in self.fonts.missing:
+            warn(
+                Warn.pdf_font,
+                f"the PDF typeface {family!r} is not installed, so the PDFs are set in a "
+                f"generic face: install it with `{install_hint(family)}` (the pdf extra of "
+                "sphinx-evidence brings the default faces), or set evidence_pdf_font / "
+                "evidence_pdf_mono_font to a family that is installed",
+            )
         self.jobs: list[PdfJob] = []
+        self._reread = -1  # pages Sphinx reads in this build (-1: not known)
+        self.events.connect("env-before-read-docs", self._count_read, priority=900)
         self._resolved: dict[str, nodes.document] = {}
         self._templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -148,16 +166,55 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         self.current_docname = docname
         self.post_process_images(tree)
         visitor = self.create_translator(tree, self)
+        visitor.visit_start_of_file = MethodType(_visit_start_of_file, visitor)  # type: ignore[attr-defined]
         tree.walkabout(visitor)
         return "".join(visitor.fragment)  # type: ignore[attr-defined]
 
+    def _count_read(self, _app: Any, _env: Any, docnames: list[str]) -> None:
+        self._reread = len(docnames)
+
+    def _cache(self) -> PdfCache:
+        settings = self._settings_key() if self.options.cache else None
+        return PdfCache(Path(self.doctreedir) / "evidencepdf", Path(self.outdir), settings)
+
+    def _unchanged(self, names: list[tuple[str, str]]) -> bool:
+        """Sphinx read no page again (no source, .bib file, image or setting changed) and
+        every PDF of the last build is there, made with this code and these settings: the
+        PDFs are kept without assembling their HTML (a clean build, -E, always renders)."""
+        if self._reread != 0:
+            return False
+        return self._cache().holds(self._sources_key(), [name for name, _ in names])
+
+    def _sources_key(self) -> str:
+        """The pages there are, the settings, the date and the code that turns the pages
+        into HTML (this package)."""
+        import sphinx
+
+        code = sorted(p for p in HERE.rglob("*") if p.suffix in {".py", ".html", ".css", ".js"})
+        texts = [
+            self._settings_key(),
+            sphinx.__version__,
+            self.build_info.config_hash,  # every setting that does not make Sphinx re-read
+            self.build_info.tags_hash,
+            self.build_date().isoformat(),  # the PDFs' dates
+            *sorted(self.env.found_docs),
+        ]
+        return PdfCache.digest(texts, code)
+
     def write_documents(self, _docnames: Set[str]) -> None:
+        singles = pdf_docnames(self.config, self.env.found_docs)
+        names = [(page_pdf_name(d), d) for d in singles]
+        if self.options.site:
+            names.insert(0, (site_pdf_name(self.config), self.config.root_doc))
+        if self._unchanged(names):
+            logger.info(__("no page changed since the last build: the PDFs are kept"))
+            self.jobs = [PdfJob(name, docname, "", None) for name, docname in names]
+            return
         self.prepare_writing(self.env.all_docs.keys())
         # an e-mail address cloaked with <span>s would be split into several link parts
         self.docsettings.cloak_email_addresses = False
         self._keep_bibliography_nodes()
         self.jobs = []
-        singles = pdf_docnames(self.config, self.env.found_docs)
         for docname in status_iterator(
             singles,
             __("preparing PDFs of pages... "),
@@ -169,6 +226,10 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         if self.options.site:
             with progress_message(__("assembling the whole site")):
                 self.jobs.insert(0, self._site_job())
+        # the doctrees are in the HTML now: free them for WeasyPrint, which needs the memory
+        self._resolved.clear()
+        self._bib_nodes.clear()
+        gc.collect()
 
     def _page_job(self, docname: str) -> PdfJob:
         tree = self._resolve(docname)
@@ -180,11 +241,16 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         body = self._render_body(docname, tree)
         title = self._title(docname)
         meta = self.env.metadata.get(docname, {})
+        summary, fields = cover_details(
+            self.env.get_doctree(docname), meta, self.options.cover_fields
+        )
         html = self._page_html(
             kind="page",
             title=title,
             body=body,
-            description=str(meta.get("summary", "")),
+            description=summary,
+            subtitle=summary,
+            fields=fields,
             keywords=_as_list(meta.get("tags")),
             web_url=self._web_url(docname),
         )
@@ -192,6 +258,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
 
     def _prepare_for_print(self, tree: nodes.document) -> None:
         """The passes every PDF's doctree goes through once its links are local."""
+        dt.flatten_citations(tree)
         dt.fix_relative_links(tree, self.config.html_baseurl)
         dt.drop_dangling_links(tree)
         dt.dedupe_raw_ids(tree)
@@ -204,12 +271,26 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         tree = self.assemble_doctree()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         dt.normalise_refuris(tree, self._term_anchors())
+        left_out = dt.drop_pages(tree, self.options.book_exclude)
+        dt.unlink_pages(tree, left_out, self.config.html_baseurl)
         dt.make_ids_unique(tree, root)
         self._prepare_for_print(tree)
         contents = dt.book_contents(tree, self.options.toc_depth)
         body = self._render_body(root, tree)
         title = self.config.project
-        html = self._page_html(kind="site", title=title, body=body, contents=contents)
+        summary, _fields = cover_details(
+            self.env.get_doctree(root), self.env.metadata.get(root, {}), []
+        )
+        subtitle = self.options.subtitle or summary
+        html = self._page_html(
+            kind="site",
+            title=title,
+            body=body,
+            contents=contents,
+            subtitle=subtitle,
+            description=subtitle,
+            web_url=self._web_url(root),
+        )
         return PdfJob(site_pdf_name(self.config), root, title, html)
 
     def _glossary_terms_used(self, docname: str) -> list[tuple[str, str]]:
@@ -285,9 +366,12 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         shown_date = self.config.today or format_date(
             self.config.today_fmt or "%d %B %Y", date=date, language=self.config.language
         )
+        shown_date = re.sub(r"^0(\d)", r"\1", shown_date)  # "1 December", not "01 December"
         template = self._templates.get_template("document.html")
         values: dict[str, Any] = {
             "contents": [],
+            "subtitle": "",
+            "fields": [],
             "description": "",
             "keywords": [],
             "web_url": "",
@@ -308,7 +392,9 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         self.copy_image_files()
         outdir = Path(self.outdir)
+        cache = self._cache()
         written: list[Path] = []
+        rendered: list[Path] = []
         failures: list[str] = []
         notices: set[str] = set()
         for job in status_iterator(
@@ -320,37 +406,75 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             stringify_func=lambda j: j.name,
         ):
             target = outdir / job.name
+            key = cache.stored_key(job.name) if job.html is None else cache.key(job.html, outdir)
+            kept = cache.get(job.name, key)
+            if kept is not None:
+                written.append(target)
+                self._report(job, kept.messages, kept.problems)
+                continue
+            if job.html is None:  # (holds() made sure this cannot happen)
+                failures.append(f"{job.name} (from {job.docname}): not kept from the last build")
+                continue
             if target.exists():
                 target.unlink()
             try:
-                result = write_pdf(job.html, outdir, target, STYLESHEET)
+                result = write_pdf(job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css)
             except PdfWriteError as err:
                 failures.append(f"{job.name} (from {job.docname}): {err}")
                 continue
-            for message in result.messages:
-                warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
             notices |= result.notices
             written.append(target)
+            rendered.append(target)
+            if target.is_file() and target.read_bytes()[:5] == b"%PDF-":
+                problems = self._check(target) if self.options.check else []
+                cache.put(job.name, key, result.messages, problems)
+                self._report(job, result.messages, problems)
+        cache.keep_only({job.name for job in self.jobs})
+        cache.save(self._sources_key() if not failures else "")
         for notice in sorted(notices):
             logger.info(notice)
+        if len(written) > len(rendered):
+            logger.info(
+                __("%d PDFs unchanged since the last build (their inputs are the same)"),
+                len(written) - len(rendered),
+            )
         if failures:
             raise PdfBuildError("could not write " + "; ".join(failures))
         missing = [p.name for p in written if not p.is_file() or p.read_bytes()[:5] != b"%PDF-"]
         if missing:
             raise PdfBuildError(f"PDFs missing after the build: {', '.join(missing)}")
-        if self.options.check:
-            self._check(written)
         if self.options.html_dir:
             self._copy_to_html(written)
 
-    def _check(self, written: list[Path]) -> None:
+    def _report(self, job: PdfJob, messages: list[str], problems: list[str]) -> None:
+        for message in [*messages, *problems]:
+            warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
+
+    def _check(self, path: Path) -> list[str]:
         from sphinx_evidence.pdf.check import check_pdf
 
         lang = (self.config.language or "en").replace("_", "-")
-        by_name = {job.name: job for job in self.jobs}
-        for path in written:
-            for problem in check_pdf(path, lang=lang):
-                warn(Warn.pdf, f"{path.name}: {problem}", location=by_name[path.name].docname)
+        fonts = None if self.fonts.missing else self.fonts.embedded
+        return check_pdf(path, lang=lang, fonts=fonts)
+
+    def _settings_key(self) -> str:
+        """What, besides each PDF's HTML and images, goes into its cache key: the print
+        stylesheet, the fonts, the PDF settings and the versions of the renderers."""
+        from importlib.metadata import version
+
+        if getattr(self, "_settings_digest", None):
+            return self._settings_digest
+        parts = [
+            STYLESHEET.read_bytes().decode("utf-8"),
+            self.fonts.css,
+            repr(self.options),
+            self.config.language or "",
+            *(f"{name} {version(name)}" for name in ("weasyprint", "pikepdf")),
+            Path(__file__).with_name("render.py").read_text("utf-8"),
+            Path(__file__).with_name("check.py").read_text("utf-8"),
+        ]
+        self._settings_digest: str = PdfCache.digest(parts, self.fonts.files)
+        return self._settings_digest
 
     def _copy_to_html(self, written: list[Path]) -> None:
         target = (Path(self.outdir) / self.options.html_dir / PDF_DIR).resolve()
@@ -358,6 +482,15 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         for path in written:
             shutil.copyfile(path, target / path.name)
         logger.info(__("copied %d PDFs to %s"), len(written), target)
+
+
+def _visit_start_of_file(translator: Any, node: nodes.Element) -> None:
+    """Sphinx's visitor, without its ``<span id="document-...">`` when the page's first
+    section holds that anchor (:data:`~sphinx_evidence.pdf.doctree.ANCHOR_MOVED`)."""
+    if node.get(dt.ANCHOR_MOVED):
+        translator.docnames.append(node["docname"])
+    else:
+        type(translator).visit_start_of_file(translator, node)
 
 
 def _as_list(value: object) -> list[str]:

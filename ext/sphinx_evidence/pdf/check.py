@@ -9,7 +9,9 @@ veraPDF is not available, so :func:`check_pdf` reads the file with pikepdf and
 * one bookmark per heading (H1-H6 in the structure tree);
 * every link annotation has a description (``/Contents``) with words in it, and belongs
   to a ``Link`` structure element;
-* every font is embedded;
+* every font is embedded; with ``fonts`` given, the text is set in those faces (the first
+  of them at least is used) and in no other (no fallback such as DejaVu);
+* no blank page (a page with no content of the document, only running heads);
 * every Figure has alternate text;
 * no heading is stranded at the foot of a page (its content on the next);
 * no marked content outside the structure tree (running heads are artifacts).
@@ -23,7 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +167,33 @@ def _link_problems(pdf: pikepdf.Pdf) -> tuple[int, int, int]:
     return undescribed, wordless, untagged
 
 
+def _blank_pages(pdf: pikepdf.Pdf) -> list[int]:
+    """Pages that hold no content of the structure tree (running heads are artifacts)."""
+    from sphinx_evidence.pdf.render import _reachable_mcids
+
+    used = {page for page, _mcid in _reachable_mcids(pdf)}
+    return [n for n, page in enumerate(pdf.pages, start=1) if page.obj.objgen not in used]
+
+
+def _font_problems(names: set[str], fonts: Sequence[str]) -> list[str]:
+    """Problems with the faces used (``names``: PostScript names without subset tags)."""
+
+    def key(name: str) -> str:  # "Atkinson-Hyperlegible-Bold" ~ "AtkinsonHyperlegible"
+        return re.sub(r"[^a-z0-9]", "", name.casefold())
+
+    problems = []
+    wanted = tuple(key(f) for f in fonts)
+    others = sorted(n for n in names if not key(n).startswith(wanted))
+    if others:
+        problems.append(
+            f"text set in fonts other than {', '.join(fonts)} (a fallback for missing "
+            f"glyphs or faces): {', '.join(others)}"
+        )
+    if fonts and not any(key(n).startswith(wanted[0]) for n in names):
+        problems.append(f"the chosen face {fonts[0]} is not embedded")
+    return problems
+
+
 def pdfinfo(path: Path) -> dict[str, str]:
     """``pdfinfo``'s fields (empty when poppler is not installed)."""
     exe = shutil.which("pdfinfo")
@@ -178,8 +207,9 @@ def pdfinfo(path: Path) -> dict[str, str]:
     return fields
 
 
-def check_pdf(path: Path, lang: str = "en-GB") -> list[str]:
-    """Problems found in the PDF at ``path``; an empty list when it passes."""
+def check_pdf(path: Path, lang: str = "en-GB", fonts: Sequence[str] | None = None) -> list[str]:
+    """Problems found in the PDF at ``path``; an empty list when it passes. ``fonts``:
+    PostScript name prefixes of the faces the text must be set in (the text face first)."""
     problems: list[str] = []
     try:
         pdf = pikepdf.open(path)
@@ -225,12 +255,21 @@ def check_pdf(path: Path, lang: str = "en-GB") -> list[str]:
                 problems.append("a Figure without alternate text")
                 break
 
+        blank = _blank_pages(pdf)
+        if blank:
+            problems.append(f"blank page {', '.join(str(n) for n in blank[:5])}")
         seen: set[tuple[int, int]] = set()
         unembedded: set[str] = set()
+        names: set[str] = set()
         for page in pdf.pages:
             for _name, font in _fonts(page.get("/Resources"), seen):
+                base = str(font.get("/BaseFont", "?")).lstrip("/")
+                if font.get("/Subtype") != "/Type0":
+                    names.add(base.split("+", 1)[-1])
                 if not _embedded(font):
-                    unembedded.add(str(font.get("/BaseFont", "?")))
+                    unembedded.add(base)
+        if fonts is not None:
+            problems.extend(_font_problems(names, fonts))
         undescribed, wordless, untagged = _link_problems(pdf)
         if undescribed:
             problems.append(f"{undescribed} links without a description (/Contents)")

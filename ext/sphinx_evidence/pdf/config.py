@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,45 @@ class PdfConfig:
         },
     )
     site: bool = field(default=True, metadata={"help": "Write the whole site as one PDF."})
+    book_exclude: list[str] = field(
+        default_factory=list,
+        metadata={
+            "help": "Glob patterns of docnames left out of the whole-site PDF (a contributor "
+            "guide, say); links to them point at the web site, or become text."
+        },
+    )
+    subtitle: str = field(
+        default="",
+        metadata={
+            "help": "Subtitle on the whole-site PDF's cover; default: the root page's "
+            "summary (front matter) or its first paragraph."
+        },
+    )
+    cover_fields: list[str] = field(
+        default_factory=lambda: ["Produced by", "Publisher", "Author", "Date", "Year", "Type"],
+        metadata={
+            "help": "Fields of a page's first field list (or front matter) shown on the "
+            "cover of its PDF, in the page's order: its own publisher and date."
+        },
+    )
+    font: str = field(
+        default="Atkinson Hyperlegible",
+        metadata={
+            "help": "Typeface of the PDFs' text: a font family installed as a fontpkg "
+            "package (pip install fontpkg-atkinson-hyperlegible) or known to fontconfig."
+        },
+    )
+    mono_font: str = field(
+        default="IBM Plex Mono",
+        metadata={"help": "Typeface of code in the PDFs (as for ``font``)."},
+    )
+    cache: bool = field(
+        default=True,
+        metadata={
+            "help": "Keep each PDF with a hash of its inputs (HTML, stylesheet, fonts, "
+            "images, settings) and render it again only when they change."
+        },
+    )
     site_name: str = field(
         default="",
         metadata={
@@ -77,10 +117,13 @@ class PdfConfig:
             isinstance(p, str) for p in self.documents
         ):
             raise ValueError("documents must be a list of glob patterns")
-        if not isinstance(self.exclude, list | tuple) or not all(
-            isinstance(p, str) for p in self.exclude
-        ):
-            raise ValueError("exclude must be a list of glob patterns")
+        for name in ("exclude", "book_exclude", "cover_fields"):
+            value = getattr(self, name)
+            if not isinstance(value, list | tuple) or not all(isinstance(p, str) for p in value):
+                raise ValueError(f"{name} must be a list of strings")
+        for name in ("font", "mono_font"):
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _-]*", getattr(self, name)):
+                raise ValueError(f"{name} must name a font family (letters, digits, spaces)")
         if self.toc_depth < 1:
             raise ValueError("toc_depth must be 1 or more")
         if "/" in self.site_name or "\\" in self.site_name:
@@ -107,6 +150,11 @@ def page_pdf_name(docname: str) -> str:
     return docname.replace("/", "-") + ".pdf"
 
 
+def in_book(config: Config, docname: str) -> bool:
+    """Whether the page is part of the whole-site PDF."""
+    return not Matcher(read_config(config).book_exclude)(docname)
+
+
 def pdf_docnames(config: Config, docnames: Any) -> list[str]:
     """The docnames (sorted) that get a PDF of their own."""
     options = read_config(config)
@@ -116,6 +164,7 @@ def pdf_docnames(config: Config, docnames: Any) -> list[str]:
 
 __all__ = [
     "PdfConfig",
+    "in_book",
     "page_pdf_name",
     "pdf_docnames",
     "read_config",

@@ -20,6 +20,12 @@ from sphinx_evidence.core.nodes import tooltip
 from sphinx_evidence.core.text import safe_id
 
 DOC_PREFIX = "#document-"
+ANCHOR_MOVED = "evidence_anchor_moved"
+"""Set on a ``start_of_file`` whose ``document-<docname>`` anchor :func:`make_ids_unique`
+moved into the page's first section. Sphinx writes that anchor as an empty ``<span>``
+between the previous page and this one; WeasyPrint lays it out there, so after a page
+that fills its last sheet the span alone went onto a blank page before this page's own
+break (the book's p. 23). The builder then writes no span for it."""
 WEB_ONLY_CLASSES = {"evidence-term-backlinks", "evidence-cited-on"}
 """Paragraphs of links to other pages ("Used on", "Cited on"): left out of a page's PDF."""
 RAW_DOC_HREF = re.compile(r'href="#document-([^"#]*)(?:#([^"]*))?"')
@@ -95,6 +101,7 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
             text = RAW_DOC_HREF.sub(raw_href, node.astext())
             node.children[:] = [nodes.Text(text)]
             return
+        first = None
         if isinstance(node, addnodes.start_of_file):
             docname = node["docname"]
             first = next(iter(node.findall(nodes.section)), None)
@@ -117,6 +124,10 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> None:
         for child in node.children:
             if isinstance(child, nodes.Element):
                 visit(child, docname)
+        if first is not None:
+            # the page's anchor moves into its first section (see ANCHOR_MOVED)
+            first["ids"].append(f"document-{docname}")
+            node[ANCHOR_MOVED] = True
 
     visit(tree, root_doc)
 
@@ -483,3 +494,98 @@ def _in_reference_list(node: nodes.Node) -> bool:
                 return True
         current = current.parent
     return False
+
+
+# -- the book leaves some pages out ------------------------------------------------------------
+
+
+def drop_pages(tree: nodes.document, patterns: list[str]) -> set[str]:
+    """Remove the pages whose docname matches ``patterns`` (and the pages under them)
+    from the assembled book; return the docnames removed."""
+    from sphinx.util.matching import Matcher
+
+    if not patterns:
+        return set()
+    matcher = Matcher(patterns)
+    removed: set[str] = set()
+    for start in list(tree.findall(addnodes.start_of_file)):
+        if start.parent is None or not matcher(start["docname"]):
+            continue
+        removed.update(n["docname"] for n in start.findall(addnodes.start_of_file))
+        start.parent.remove(start)
+    return removed
+
+
+def unlink_pages(tree: nodes.document, docnames: set[str], baseurl: str = "") -> None:
+    """Links to pages that are not in the book point at the web site (with a base URL)
+    or become text; in a "Used on" or "Cited on" list such a page is left out."""
+    if not docnames:
+        return
+    for ref in list(tree.findall(nodes.reference)):
+        target = parse_doc_uri(ref.get("refuri", ""))
+        if target is None or target[0] not in docnames:
+            continue
+        other, anchor = target
+        if _drop_from_list(ref):
+            continue
+        if baseurl:
+            page = quote(other) + ".html" + (f"#{anchor}" if anchor else "")
+            ref["refuri"] = baseurl.rstrip("/") + "/" + page
+        else:
+            _unwrap(ref)
+
+
+def _drop_from_list(ref: nodes.reference) -> bool:
+    """Remove ``ref`` from a "Used on: a, b, c." paragraph, with its separator; the
+    paragraph goes when it lists nothing else."""
+    para = ref.parent
+    if not isinstance(para, nodes.paragraph) or not WEB_ONLY_CLASSES & set(para["classes"]):
+        return False
+    index = para.index(ref)
+    before = para[index - 1] if index else None
+    after = para[index + 1] if index + 1 < len(para) else None
+    if isinstance(before, nodes.Text) and before.strip() == ",":
+        para.remove(before)
+    elif isinstance(after, nodes.Text) and after.strip() == ",":
+        para.remove(after)
+    para.remove(ref)
+    if para.parent is not None and not any(True for _ in para.findall(nodes.reference)):
+        para.parent.remove(para)
+    return True
+
+
+# -- a lighter print DOM -------------------------------------------------------------------
+
+
+def flatten_citations(tree: nodes.document) -> None:
+    """Print each tooltip as its label alone (a link, or a span) and each citation as its
+    brackets and links: ``[<a>The King's Fund, 2021</a>]`` instead of the web's
+    ``<span>[<span><a>...</a><span hidden tip/></span>]</span>``.
+
+    The tips are hidden in print anyway. And WeasyPrint (70) breaks a line badly when the
+    end of the line falls in such nested inlines: instead of breaking before the citation
+    it goes back to the line's first break opportunity, which leaves one word on a line of
+    its own (the glossary's CCG entry: "CCGs merged / onto / ICS footprints", in all three
+    PDFs). With the flat markup the break falls where it should. The ids move to the link.
+    """
+    for tip in list(tree.findall(tooltip)):
+        label = list(tip.children)
+        attrs: dict[str, object] = {
+            "ids": list(tip["ids"]),
+            "classes": tip.get("label_classes", []),
+        }
+        href = tip.get("href", "")
+        if href:
+            new: nodes.Element = nodes.reference("", "", *label, refuri=href, **attrs)
+            new["internal"] = href.startswith("#")
+        else:
+            new = nodes.inline("", "", *label, **attrs)
+        tip.parent.replace(tip, new)  # (replace_self would add the wrapper's classes)
+    for cite in list(tree.findall(nodes.inline)):
+        if "bibtex-citation" not in cite["classes"] or cite.parent is None:
+            continue
+        links = [c for c in cite.children if isinstance(c, nodes.reference)]
+        if not links:
+            continue
+        links[0]["ids"] = [*cite["ids"], *links[0]["ids"]]
+        cite.parent.replace(cite, list(cite.children))
