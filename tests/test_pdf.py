@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import resource
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pikepdf
@@ -412,14 +410,8 @@ def test_bad_config_value_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_real_site_pdfs(site: Path, tmp_path: Path) -> None:
     """The real docs: every PDF written, passing the checks, each brief and guidance page
-    with its own PDF; all PDFs of the site in under 30 s of CPU time (wall time depends on
-    what else the machine runs)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    with its own PDF. (How long it takes is measured by ``nox -s bench``.)"""
     result = sphinx_build(site, tmp_path / "pdf", "evidencepdf", "-n", "-W", "--keep-going")
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "pdf"
     expected = {"place-based-care-knowledge-hub.pdf"}
@@ -431,7 +423,11 @@ def test_real_site_pdfs(site: Path, tmp_path: Path) -> None:
     assert expected <= {p.name for p in out.glob("*.pdf")}
     for path in out.glob("*.pdf"):
         assert check_pdf(path, lang="en-GB") == [], path.name
-    assert cpu < 30, f"PDF build took {cpu:.1f} s of CPU ({wall:.1f} s wall)"
+    # the home page's cards print each title once (not again from the whole-card link)
+    book = pdftext(out / "place-based-care-knowledge-hub.pdf")
+    home = book[book.index("It is for library and knowledge staff") : book.index("See About")]
+    for title in ("Glossary", "References"):
+        assert [line.strip() for line in home.splitlines()].count(title) == 1, home
 
 
 def test_strict_pdf_build_passes_without_harfbuzz_subset(
