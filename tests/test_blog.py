@@ -78,9 +78,14 @@ def test_bad_values_are_reported_with_their_line_and_dropped() -> None:
     assert post is not None
     assert (post.authors, post.tags, post.original) == ((), (), "")
     assert problems == [
-        (3, "post 'authors' must be a list of names"),
-        (4, "post 'tags' must be a list of words"),
-        (5, "post 'original' must be an http(s) URL, not 'javascript:alert(1)'"),
+        (3, "the authors must be a list of names, such as [Ann Smith, Bo Li]", Warn.post_meta),
+        (4, "the tags must be a list of words, such as [STP, evidence]", Warn.post_meta),
+        (
+            5,
+            '"original" must be a web address starting https:// or http://, not'
+            ' "javascript:alert(1)"',
+            Warn.post_meta,
+        ),
     ]
 
 
@@ -165,15 +170,18 @@ def test_bad_front_matter_warns_with_file_and_line_and_the_build_goes_on(
     app.build()
     warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
     assert (
-        f"{bad}:4: WARNING: post date '2019-13' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        " [evidence.post_meta]" in warnings
-    )
-    assert f"{bad}:5: WARNING: post 'authors' must be a list of names [evidence.post_meta]" in (
-        warnings
+        f'{bad}:4: WARNING: the date "2019-13" has no month 13: months are 01 to 12; write it as'
+        " YYYY-MM-DD (2019-11-05), or YYYY-MM or YYYY when the day or month is not known"
+        " [evidence.post_date]" in warnings
     )
     assert (
-        f"{bad}:6: WARNING: tag 'nowhere' has no archive page 'blog/tags/nowhere'; create it"
-        " with a {postlist} directive [evidence.post_meta]" in warnings
+        f"{bad}:5: WARNING: the authors must be a list of names, such as [Ann Smith, Bo Li]"
+        " [evidence.post_meta]" in warnings
+    )
+    assert (
+        f'{bad}:6: WARNING: the tag "nowhere" has no archive page blog/tags/nowhere.md; create'
+        " it with a {postlist} of the tag, or set evidence_blog_tag_pages = True"
+        " [evidence.post_tag]" in warnings
     )
     assert warnings.count("WARNING") == 3
     page = _article(app, "blog/bad.html")

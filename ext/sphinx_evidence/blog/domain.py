@@ -21,8 +21,13 @@ class BlogDomain(Domain):
 
     name = "evidence_blog"
     label = "Blog"
-    data_version = 1
-    initial_data: ClassVar[dict[str, Any]] = {"posts": {}, "lists": {}, "fingerprint": ""}
+    data_version = 2
+    initial_data: ClassVar[dict[str, Any]] = {
+        "posts": {},
+        "lists": {},
+        "fingerprint": "",
+        "spellings": {},  # tag key -> spelling, read from every post at builder-inited
+    }
 
     @property
     def posts(self) -> dict[str, Post]:
@@ -30,7 +35,7 @@ class BlogDomain(Domain):
 
     @property
     def lists(self) -> dict[str, int]:
-        """Docname -> how many ``{postlist}`` directives it holds."""
+        """Docname -> how many ``{postlist}`` and ``{taglist}`` directives it holds."""
         return self.data.setdefault("lists", {})
 
     def clear_doc(self, docname: str) -> None:

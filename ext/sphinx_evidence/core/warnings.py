@@ -55,7 +55,17 @@ class Warn(Enum):
     term_unused = "term_unused"
     """A glossary entry no page uses (off by default)."""
     post_meta = "post_meta"
-    """Blog post front matter that is missing or malformed (a bad date, say)."""
+    """A blog post's authors, title, summary or original address that cannot be used."""
+    post_date = "post_date"
+    """A post date that does not exist (2020-02-31) or is not written YYYY-MM-DD, YYYY-MM
+    or YYYY; the post is shown undated."""
+    post_tag = "post_tag"
+    """A tag that differs from another post's only in case or spacing (shown in that
+    spelling), a tag with no archive page, or a post list of a tag no post has."""
+    front_matter = "front_matter"
+    """Front matter that cannot be read, or a key this site does not use."""
+    front_matter_missing = "front_matter_missing"
+    """A page without a front matter key its folder requires (a post's summary, say)."""
     pdf = "pdf"
     """A PDF could not be written or failed its checks."""
 
