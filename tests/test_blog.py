@@ -164,7 +164,7 @@ def test_bad_front_matter_warns_with_file_and_line_and_the_build_goes_on(
     bad = Path(app.srcdir) / "blog" / "bad.md"
     bad.write_text(
         "---\norphan: true\ntitle: Bad <b>post</b>\ndate: 2019-13\nauthors: 5\n"
-        "tags: [STP, nowhere]\nsummary: Fine.\n---\n\nText.\n",
+        "tags: [STP]\nsummary: Fine.\n---\n\nText.\n",
         encoding="utf-8",
     )
     app.build()
@@ -178,12 +178,7 @@ def test_bad_front_matter_warns_with_file_and_line_and_the_build_goes_on(
         f"{bad}:5: WARNING: the authors must be a list of names, such as [Ann Smith, Bo Li]"
         " [evidence.post_meta]" in warnings
     )
-    assert (
-        f'{bad}:6: WARNING: the tag "nowhere" has no archive page blog/tags/nowhere.md; create'
-        " it with a {postlist} of the tag, or set evidence_blog_tag_pages = True"
-        " [evidence.post_tag]" in warnings
-    )
-    assert warnings.count("WARNING") == 3
+    assert warnings.count("WARNING") == 2
     page = _article(app, "blog/bad.html")
     assert _text(page.find("h1")) == "Bad <b>post</b> ¶"  # escaped, not markup
     assert page.find("b") is None
@@ -247,28 +242,6 @@ def test_incremental_new_post_updates_every_list(tmp_path: Path) -> None:
     assert _listed_titles(evidence) == ["Fourth post"]
 
 
-def test_incremental_new_tag_page_links_the_posts_tag(tmp_path: Path) -> None:
-    src = _copy_root(tmp_path / "src")
-    out = tmp_path / "incremental"
-    (src / "blog" / "tags" / "evidence.md").unlink()
-    index = (src / "blog" / "index.md").read_text(encoding="utf-8")
-    (src / "blog" / "index.md").write_text(index.replace("tags/evidence\n", ""))
-    first = sphinx_build(src, out, "html")
-    assert "tag 'evidence' has no archive page" in first.stderr
-    (src / "blog" / "index.md").write_text(index)
-    shutil.copy(ROOT / "blog" / "tags" / "evidence.md", src / "blog" / "tags" / "evidence.md")
-    second = sphinx_build(src, out, "html", "-W")
-    assert second.returncode == 0, second.stderr
-    clean = sphinx_build(src, tmp_path / "clean", "html", "-E")
-    assert clean.returncode == 0, clean.stderr
-    assert page_bodies(out) == page_bodies(tmp_path / "clean")
-    page = BeautifulSoup((out / "blog" / "second.html").read_text(), "html.parser")
-    assert [a["href"] for a in page.select(".evidence-post-tags a")] == [
-        "tags/stp.html",
-        "tags/evidence.html",
-    ]
-
-
 def test_parallel_build_gives_the_same_pages(tmp_path: Path) -> None:
     serial = _copy_root(tmp_path / "serial-src")
     parallel = _copy_root(tmp_path / "parallel-src")
@@ -286,8 +259,9 @@ def test_postlist_of_a_tag_no_post_has_warns(app: SphinxTestApp) -> None:
     page.write_text("---\norphan: true\n---\n# Typo\n\n```{postlist}\n:tag: SPT\n```\n")
     app.build()
     warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    assert f"{page}:6: WARNING: postlist: no post has the tag 'SPT' [evidence.post_meta]" in (
-        warnings
+    assert (
+        f'{page}:6: WARNING: the post list is of the tag "SPT", which no post has. Did you mean'
+        ' "STP"? [evidence.post_tag]' in warnings
     )
     assert _text(_article(app, "blog/tags/typo.html").select_one("p")) == "No posts yet."
 
