@@ -17,9 +17,10 @@ any of the post keys (``date``, ``authors``, ``tags``, ``summary``, ``original``
 Each post gets a header (byline, date as precise as it is known, tags linking to their
 archive pages ``<evidence_blog_tags_path>/<slug>``, "First published" link) made of
 stock docutils nodes, so every builder renders it. ``{postlist}`` (options ``:tag:`` and
-``:limit:``) lists posts newest first and ``{taglist}`` the tags with their counts; it is resolved at write time from the data of all
-posts, kept in :class:`BlogDomain` (parallel safe), and ``env-updated`` returns the pages
-holding lists whenever any post changed, so incremental builds stay right. Tag archive
+``:limit:``) lists posts newest first and ``{taglist}`` the tags with their counts;
+both are resolved at write time from the data of all posts, kept in :class:`BlogDomain`
+(parallel safe), and ``env-updated`` returns the pages holding lists whenever any post
+changed, so incremental builds stay right. Tag archive
 pages can be generated (``evidence_blog_tag_pages``, :mod:`.tags`), and every page's front
 matter checked (``evidence_blog_check_front_matter``, :mod:`.frontmatter`).
 """

@@ -102,7 +102,7 @@ def read(text: str) -> FrontMatter:
         if key:
             found.lines.setdefault(key.group(1), number)
     try:
-        data = yaml.load(block, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(block, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         line = 2 + (err.problem_mark.line if err.problem_mark else 0)
         what = err.problem or "unexpected text"
@@ -170,8 +170,7 @@ def check_date(value: Any) -> tuple[PostDate | None, str | None]:
         return (value.year, value.month, value.day), None
     shown = str(value).strip() if not isinstance(value, list | dict) else repr(value)
     how = (
-        "write it as YYYY-MM-DD (2019-11-05), or YYYY-MM or YYYY when the day or month "
-        "is not known"
+        "write it as YYYY-MM-DD (2019-11-05), or YYYY-MM or YYYY when the day or month is not known"
     )
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None, f'the date "{shown}" is not a date; {how}'
@@ -179,16 +178,16 @@ def check_date(value: Any) -> tuple[PostDate | None, str | None]:
     if iso:
         parts = tuple(int(p) for p in iso.groups() if p is not None)
         if len(parts) > 1 and not 1 <= parts[1] <= 12:
-            return None, (
-                f'the date "{shown}" has no month {parts[1]}: months are 01 to 12; {how}'
-            )
+            return None, (f'the date "{shown}" has no month {parts[1]}: months are 01 to 12; {how}')
         if len(parts) == 3 and _real_date(shown) is None:
             month = MONTHS[parts[1] - 1]
             return None, (
                 f'the date "{shown}" does not exist: {month} {parts[0]} has no day {parts[2]};'
-                f' check the day, or give only the month ("{parts[0]}-{parts[1]:02d}") if the day is not known'
+                f' check the day, or give only the month ("{parts[0]}-{parts[1]:02d}") if the'
+                " day is not known"
             )
-        if len(parts) > 1 and len(iso.group(2)) == 1 or len(parts) > 2 and len(iso.group(3)) == 1:
+        short = [p for p in iso.groups()[1:] if p is not None and len(p) == 1]
+        if short:
             padded = "-".join([str(parts[0]), *(f"{p:02d}" for p in parts[1:])])
             return None, f'the date "{shown}" needs two digits for the month and day: "{padded}"'
         return parts, None

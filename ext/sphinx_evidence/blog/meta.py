@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx_evidence.blog.frontmatter import check_date, read
@@ -240,7 +240,9 @@ def parse_post(
 
     authors: tuple[str, ...] = ()
     if "authors" not in data:
-        problem("authors", 'the post has no authors: add "authors: [First Last]" to its front matter')
+        problem(
+            "authors", 'the post has no authors: add "authors: [First Last]" to its front matter'
+        )
     else:
         names = _text_list(data["authors"])
         if names is None:
@@ -286,4 +288,3 @@ def parse_post(
         lines=lines,
     )
     return post, problems
-

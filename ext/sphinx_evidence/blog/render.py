@@ -165,7 +165,11 @@ class ReadPost(SphinxTransform):
         matter = frontmatter.read(text)
         if matter.problem is not None:
             if not in_blog:  # parse_post reported it already
-                warn(matter.problem.kind, matter.problem.message, location=(docname, matter.problem.line))
+                warn(
+                    matter.problem.kind,
+                    matter.problem.message,
+                    location=(docname, matter.problem.line),
+                )
             return
         if is_under(docname, conf.tags_path):
             return
