@@ -15,6 +15,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_evidence.blog import frontmatter
+from sphinx_evidence.blog.check import check_text, is_under
 from sphinx_evidence.blog.domain import domain_of
 from sphinx_evidence.blog.meta import (
     BlogConfig,
@@ -22,7 +23,6 @@ from sphinx_evidence.blog.meta import (
     PostDate,
     format_date,
     iso_date,
-    parse_post,
 )
 from sphinx_evidence.blog.tags import tag_items, taglist
 from sphinx_evidence.core import config as cfg
@@ -49,11 +49,6 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 def blog_config(config: Config) -> BlogConfig:
     return cfg.read(config, PREFIX, BlogConfig)
-
-
-def is_under(docname: str, folder: str) -> bool:
-    folder = folder.strip("/")
-    return bool(folder) and docname.startswith(folder + "/")
 
 
 def _names(authors: Iterable[str]) -> str:
@@ -147,44 +142,12 @@ class ReadPost(SphinxTransform):
             return
         title_node = next(iter(self.document.findall(nodes.title)), None)
         title = title_node.astext() if title_node is not None else ""
-        post = None
-        if in_blog:
-            spelling = domain_of(env).data.get("spellings", {})
-            post, problems = parse_post(docname, text, title, spelling)
-            for line, message, kind in problems:
-                warn(kind, message, location=(docname, line))
-        if conf.check_front_matter:
-            self.check(docname, text, conf, is_post=post is not None, title=title, in_blog=in_blog)
+        spelling = domain_of(env).data.get("spellings", {})
+        post, problems = check_text(docname, text, conf, title, spelling)
+        for found in problems:
+            warn(found.kind, found.message, location=(docname, found.line))
         if post is not None:
             self.add_post(post, title_node, conf)
-
-    def check(
-        self, docname: str, text: str, conf: BlogConfig, is_post: bool, title: str, in_blog: bool
-    ) -> None:
-        """Unknown keys and missing required ones (a post's own fields: parse_post)."""
-        matter = frontmatter.read(text)
-        if matter.problem is not None:
-            if not in_blog:  # parse_post reported it already
-                warn(
-                    matter.problem.kind,
-                    matter.problem.message,
-                    location=(docname, matter.problem.line),
-                )
-            return
-        if is_under(docname, conf.tags_path):
-            return
-        required = frontmatter.required_for(docname, conf.required_keys)
-        if is_post:
-            required = [key for key in required if key != "title"]
-        elif in_blog:
-            required = []  # not a post: the blog's index or another page
-        keys = [*frontmatter.PAGE_KEYS, *conf.front_matter_keys]
-        for found in frontmatter.check_page(matter, keys, required, has_heading=bool(title)):
-            warn(found.kind, found.message, location=(docname, found.line))
-        if not in_blog and "date" in matter.data:
-            _, why = frontmatter.check_date(matter.data["date"])
-            if why:
-                warn(Warn.post_date, why, location=(docname, matter.lines.get("date", 1)))
 
     def add_post(self, post: Post, title_node: nodes.title | None, conf: BlogConfig) -> None:
         env = self.env

@@ -1,0 +1,102 @@
+"""Check every page's front matter without a build: ``python -m sphinx_evidence.blog.lint``.
+
+Reads the ``evidence_blog_*`` settings written as literals in ``<docs>/conf.py`` and runs on
+every MyST page the check the build runs (:func:`~.check.check_text`): front matter that
+cannot be read, impossible dates and other date formats, unknown keys, required keys that
+are missing, tags spelt differently from other posts. Prints one line per problem,
+``file:line: message [evidence.<subtype>]``, worded as the build words it, and exits 1 when
+it found any (``nox -s check`` and the pre-commit hook run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sphinx_evidence.blog import frontmatter
+from sphinx_evidence.blog.check import check_text, is_under
+from sphinx_evidence.blog.frontmatter import Found
+from sphinx_evidence.blog.meta import BlogConfig, parse_post, spellings
+
+_HEADING = re.compile(r"^#[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
+
+
+def settings(conf_py: Path) -> BlogConfig:
+    """The ``evidence_blog_*`` values written as literals in ``conf_py`` (others: defaults)."""
+    names = {f.name for f in dataclasses.fields(BlogConfig)}
+    values: dict[str, Any] = {}
+    if conf_py.is_file():
+        for node in ast.parse(conf_py.read_text(encoding="utf-8")).body:
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            name = getattr(target, "id", "")
+            if name.startswith("evidence_blog_") and name[14:] in names and node.value:  # type: ignore[attr-defined]
+                try:
+                    values[name[14:]] = ast.literal_eval(node.value)  # type: ignore[attr-defined]
+                except ValueError:
+                    continue
+    return BlogConfig(**values)
+
+
+def pages(docs: Path) -> list[Path]:
+    """The site's MyST pages (not those in folders starting ``_`` or ``.``)."""
+    return [
+        page
+        for page in sorted(docs.rglob("*.md"))
+        if not any(part.startswith(("_", ".")) for part in page.relative_to(docs).parts[:-1])
+    ]
+
+
+def check_site(docs: Path) -> list[tuple[Path, Found]]:
+    """Every front matter problem of the site in ``docs``."""
+    conf = settings(docs / "conf.py")
+    texts = {page: page.read_text(encoding="utf-8", errors="replace") for page in pages(docs)}
+
+    def docname(page: Path) -> str:
+        return page.relative_to(docs).with_suffix("").as_posix()
+
+    posts = [parse_post(docname(p), t, "")[0] for p, t in texts.items()]
+    known = spellings(
+        post.written_tags
+        for post in posts
+        if post is not None and is_under(post.docname, conf.path)
+        and not is_under(post.docname, conf.tags_path)
+    )  # fmt: skip
+    found = []
+    for page, text in texts.items():
+        body = frontmatter.FRONT_MATTER_RE.sub("", text.removeprefix("\ufeff"), count=1)
+        heading = _HEADING.search(body)
+        _, problems = check_text(
+            docname(page), text, conf, heading.group(1) if heading else "", known
+        )
+        found.extend((page, problem) for problem in problems)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the front matter of every page; print one line per problem."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sphinx_evidence.blog.lint",
+        description="Check the front matter of every page of a site, without a build.",
+    )
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="the site's folder")
+    args = parser.parse_args(argv)
+    problems = check_site(args.docs)
+    for page, problem in problems:
+        print(f"{page}:{problem.line}: {problem.message} [evidence.{problem.kind.value}]")
+    if problems:
+        print(f"{args.docs}: {len(problems)} front matter problem(s)", file=sys.stderr)
+        return 1
+    print(f"{args.docs}: front matter has no problems")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
