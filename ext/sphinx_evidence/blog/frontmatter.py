@@ -26,7 +26,7 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)"
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w:.-]*)\s*:(.*)$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_TIMESTAMP = re.compile(r"^(\s*)(\d{4}-\d{1,2}-\d{1,2})([ Tt][^#]*?)?(\s*(?:#.*)?)$")
+_TIMESTAMP = re.compile(r"^(\s*)(\d{4}-\d{1,2}-\d{1,2})([ \tTt]+\d[^#]*?)?(\s*(?:#.*)?)$")
 
 PAGE_KEYS = (
     # Sphinx's file-wide metadata, MyST-Parser's own keys and what furo and

@@ -1,6 +1,6 @@
 """Check every page's front matter without a build: ``python -m sphinx_evidence.blog.lint``.
 
-Reads the ``evidence_blog_*`` settings written as literals in ``<docs>/conf.py`` and runs on
+Reads the ``evidence_blog_*`` settings of ``<docs>/conf.py`` (running it as Sphinx does) and runs on
 every MyST page the check the build runs (:func:`~.check.check_text`): front matter that
 cannot be read, impossible dates and other date formats, unknown keys, required keys that
 are missing, tags spelt differently from other posts. Prints one line per problem,
@@ -11,13 +11,14 @@ it found any (``nox -s check`` and the pre-commit hook run it).
 from __future__ import annotations
 
 import argparse
-import ast
 import dataclasses
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from sphinx.errors import ConfigError
 
 from sphinx_evidence.blog import frontmatter
 from sphinx_evidence.blog.check import check_text, is_under
@@ -27,21 +28,22 @@ from sphinx_evidence.blog.meta import BlogConfig, parse_post, spellings
 _HEADING = re.compile(r"^#[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
 
 
-def settings(conf_py: Path) -> BlogConfig:
-    """The ``evidence_blog_*`` values written as literals in ``conf_py`` (others: defaults)."""
+def settings(docs: Path) -> BlogConfig:
+    """The ``evidence_blog_*`` values that ``<docs>/conf.py`` sets (others: defaults);
+    ``ConfigError`` when conf.py cannot be run."""
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    if not (docs / "conf.py").is_file():
+        return BlogConfig()
+    raw = Config.read(docs, overrides={}, tags=Tags())._raw_config
     names = {f.name for f in dataclasses.fields(BlogConfig)}
-    values: dict[str, Any] = {}
-    if conf_py.is_file():
-        for node in ast.parse(conf_py.read_text(encoding="utf-8")).body:
-            target = node.target if isinstance(node, ast.AnnAssign) else None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-            name = getattr(target, "id", "")
-            if name.startswith("evidence_blog_") and name[14:] in names and node.value:  # type: ignore[attr-defined]
-                try:
-                    values[name[14:]] = ast.literal_eval(node.value)  # type: ignore[attr-defined]
-                except ValueError:
-                    continue
+    prefix = "evidence_blog_"
+    values: dict[str, Any] = {
+        name[len(prefix) :]: value
+        for name, value in raw.items()
+        if name.startswith(prefix) and name[len(prefix) :] in names
+    }
     return BlogConfig(**values)
 
 
@@ -56,7 +58,7 @@ def pages(docs: Path) -> list[Path]:
 
 def check_site(docs: Path) -> list[tuple[Path, Found]]:
     """Every front matter problem of the site in ``docs``."""
-    conf = settings(docs / "conf.py")
+    conf = settings(docs)
     texts = {page: page.read_text(encoding="utf-8", errors="replace") for page in pages(docs)}
 
     def docname(page: Path) -> str:
@@ -88,7 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="the site's folder")
     args = parser.parse_args(argv)
-    problems = check_site(args.docs)
+    try:
+        problems = check_site(args.docs)
+    except (ConfigError, TypeError, ValueError) as err:
+        print(f"{args.docs / 'conf.py'}: cannot be read: {err}", file=sys.stderr)
+        return 2
     for page, problem in problems:
         print(f"{page}:{problem.line}: {problem.message} [evidence.{problem.kind.value}]")
     if problems:
