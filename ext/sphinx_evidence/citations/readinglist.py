@@ -43,7 +43,7 @@ from sphinx_evidence.bib.load import BibCache, keywords
 from sphinx_evidence.bib.names import name_parts, short_who
 from sphinx_evidence.bib.types import FAMILIES
 from sphinx_evidence.citations.domain import domain_of
-from sphinx_evidence.core.text import safe_id
+from sphinx_evidence.core.text import safe_id, suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 
 SORTS = ("listed", "date", "title")
@@ -94,7 +94,8 @@ class ReadingListDirective(SphinxDirective):
                 if cache is not None and key not in cache.data.entries:
                     warn(
                         Warn.cite_unknown,
-                        f'reading list: unknown key "{key}"',
+                        f'reading list: no reference has the key "{key}"; check it against'
+                        " references.bib." + suggestion(key, cache.data.entries),
                         location=(self.env.docname, self._line_of(offset)),
                     )
                 else:

@@ -8,6 +8,7 @@ module imports Sphinx only when a warning is logged: ``bib/`` uses :class:`Warn`
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 WARNING_TYPE = "evidence"
@@ -36,6 +37,8 @@ class Warn(Enum):
     """An entry no page cites or lists (lint check)."""
     access_unknown = "access_unknown"
     """An access level not in the configured vocabulary."""
+    access_missing = "access_missing"
+    """A references.bib entry with no access level (lint check)."""
     cite_unknown = "cite_unknown"
     """A reading-list key (or, with ``evidence_citations_house_rules``, a citation key) that
     the .bib files do not hold; otherwise an unknown citation is sphinxcontrib-bibtex's
@@ -50,6 +53,9 @@ class Warn(Enum):
     """A glossary definition that cites no source."""
     term_duplicate = "term_duplicate"
     """A glossary name defined twice (Sphinx's own warning gives a wrong line in MyST)."""
+    term_unknown = "term_unknown"
+    """A ``{term}`` of a name the glossary does not define (with the house rules; otherwise
+    Sphinx's ``ref.term``)."""
     term_autolink = "term_autolink"
     """An ``:autolink:`` setting that is not at the end of its definition (ignored)."""
     term_unused = "term_unused"
@@ -68,6 +74,34 @@ class Warn(Enum):
     """A page without a front matter key its folder requires (a post's summary, say)."""
     pdf = "pdf"
     """A PDF could not be written or failed its checks."""
+
+
+def exact_line(path: Any, line: int, text: str) -> int:
+    """The line, at or after ``line`` of file ``path``, where ``text`` (a role, such as
+    ``:cite:p:`key```) starts: MyST gives an inline role the line of its paragraph's start.
+    The role's `` `content` `` is looked for (reST and MyST write the name differently);
+    ``line`` itself when it is not found in the paragraph."""
+    text = text[text.find("`") :] if "`" in text else text
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first or not line:
+        return line
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, TypeError):
+        return line
+    for number in range(line, min(len(lines), line + 200) + 1):
+        if first in lines[number - 1]:
+            return number
+        if number > line and not lines[number - 1].strip():
+            break  # the paragraph ended
+    return line
+
+
+def role_location(role: Any) -> tuple[str, int]:
+    """(docname, exact line) of a role (a ``SphinxRole`` or a ``XRefRole``)."""
+    env = role.env
+    docname = env.current_document.docname
+    return docname, exact_line(env.doc2path(docname), role.lineno, role.rawtext)
 
 
 def warn(kind: Warn, message: str, location: Any = None, **kwargs: Any) -> None:
