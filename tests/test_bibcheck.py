@@ -71,9 +71,9 @@ def test_reports_every_problem_and_fails(project: Path, capsys: pytest.CaptureFi
     assert status == 1
     assert out.splitlines() == [
         'refs.bib:8: DOI of "two" repeats "one" [evidence.bib_duplicate]',
+        'refs.bib:8: entry "two" has access = {gold}, which is not an access level; use one of:'
+        " abstract, free, openathens, staff, subscription. [evidence.access_unknown]",
         'refs.bib:8: title of "two" repeats "one" [evidence.bib_duplicate]',
-        'refs.bib:8: unknown access level "gold" (known: abstract, free, openathens, staff,'
-        ' subscription) in entry "two" [evidence.access_unknown]',
         'refs.bib:15: doi "not-a-doi" is not a DOI; shown as text, not linked in entry "three"'
         " [evidence.bib_unsafe_url]",
         'refs.bib:15: url "ftp://example.org/file" is not http(s) or mailto; shown as text, not'

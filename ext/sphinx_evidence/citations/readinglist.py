@@ -94,8 +94,8 @@ class ReadingListDirective(SphinxDirective):
                 if cache is not None and key not in cache.data.entries:
                     warn(
                         Warn.cite_unknown,
-                        f'reading list: no reference has the key "{key}"; check it against'
-                        " references.bib." + suggestion(key, cache.data.entries),
+                        f'reading list: no entry of the bibliography has the key "{key}":'
+                        " check its spelling." + suggestion(key, cache.data.entries),
                         location=(self.env.docname, self._line_of(offset)),
                     )
                 else:

@@ -1,7 +1,8 @@
 """With ``evidence_glossary_house_rules``: one plain warning per glossary mistake.
 
-* ``{term}`` of a name no entry has: ``evidence.term_unknown`` at the role's own line, with
-  "did you mean" (instead of Sphinx's ``ref.term``); the text is shown unlinked;
+* ``{term}`` of a name no entry (nor another resolver) has: ``evidence.term_unknown`` at the
+  role's own line, with "did you mean" (instead of Sphinx's ``ref.term``); the text is
+  shown unlinked;
 * a name defined twice: only our ``evidence.term_duplicate`` (at the second definition's
   line, from :mod:`.resolve`), not also Sphinx's "duplicate term description" (which MyST
   places at the wrong line).
@@ -14,10 +15,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
 
 from sphinx_evidence.core.text import suggestion
 from sphinx_evidence.core.warnings import Warn, exact_line, warn
@@ -43,9 +42,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     _FILTER.enabled = glossary_config(config).house_rules
 
 
-def _missing_term(
-    app: Sphinx, env: BuildEnvironment, node: Any, contnode: nodes.Element
-) -> nodes.Element | None:
+def _missing_term(app: Sphinx, domain: Any, node: Any) -> bool | None:
+    """``warn-missing-reference`` (no resolver found the term): our warning, not Sphinx's."""
+    env = app.env
     if node.get("refdomain") != "std" or node.get("reftype") != "term":
         return None
     if not glossary_config(env.config).house_rules:
@@ -61,7 +60,7 @@ def _missing_term(
         + suggestion(target, names),
         location=(docname, line or None),
     )
-    return contnode
+    return True
 
 
 def setup_messages(app: Sphinx) -> None:
@@ -70,4 +69,4 @@ def setup_messages(app: Sphinx) -> None:
     if _FILTER not in logger.filters:
         logger.addFilter(_FILTER)
     app.connect("config-inited", _config_inited)
-    app.connect("missing-reference", _missing_term)
+    app.connect("warn-missing-reference", _missing_term)
