@@ -22,7 +22,7 @@ from sphinx_evidence.core.warnings import Warn, role_location, warn
 
 def unknown_key(key: str, entries: Any) -> str:
     """The message for a citation of a key that references.bib does not hold."""
-    return f'no reference has the key "{key}": check it against references.bib.' + suggestion(
+    return f'no entry of the bibliography has the key "{key}": check its spelling.' + suggestion(
         key, entries
     )
 
