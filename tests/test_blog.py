@@ -102,9 +102,10 @@ def test_tag_slugs() -> None:
 
 
 def test_every_warning_subtype_is_documented() -> None:
-    rows = dict(warning_rows())
+    rows = {value: (meaning, example) for value, meaning, example in warning_rows()}
     assert set(rows) == {member.value for member in Warn}
-    assert all(rows.values()), [k for k, v in rows.items() if not v]
+    assert all(m and e for m, e in rows.values()), [k for k, v in rows.items() if not all(v)]
+    assert all("WARNING: " in e or e.startswith("references.bib:") for _, e in rows.values())
 
 
 # -- HTML ------------------------------------------------------------------------------------
