@@ -48,7 +48,15 @@ class EvidenceCiteRole(CiteRole):
         try:
             targets = list(parse_citation_targets(self.target))
         except ValueError:
-            return super().result_nodes(document, env, node, is_ref)
+            if not house_rules_on(env.config):
+                return super().result_nodes(document, env, node, is_ref)
+            warn(
+                Warn.cite_unknown,
+                f'the citation "{self.target}" is not a key, nor keys separated by commas:'
+                " check it against the bibliography",
+                location=role_location(self),
+            )
+            return [nodes.inline(self.target, self.target, classes=["evidence-cite-unknown"])], []
         domain_of(env).note_cited(env.docname, (t.key for t in targets))
         if not house_rules_on(env.config):  # stock behaviour: bibtex.key_not_found
             return super().result_nodes(document, env, node, is_ref)
