@@ -56,7 +56,7 @@ def test_reading_never_raises_and_names_the_line() -> None:
     assert matter.lines == {"title": 2, "date": 3}
     broken = read("---\ntitle: A\nsummary: [unclosed\nauthors: [B]\n---\n")
     assert broken.problem is not None and broken.problem.kind is Warn.front_matter
-    assert broken.problem.line in (4, 5) and "cannot be read" in broken.problem.message
+    assert broken.problem.line == 3 and "cannot be read" in broken.problem.message
     assert read("---\n- a\n- b\n---\n").problem is not None
     assert read("no front matter\n").present is False
 
@@ -66,6 +66,26 @@ def test_impossible_dates_are_quoted_for_myst_and_lines_kept() -> None:
     safe = safe_source(text)
     assert safe == ('---\ntitle: A\ndate: "2020-02-31"  # a comment\nother: 2020-01-01\n---\n# X\n')
     assert safe_source("# no front matter\n") == "# no front matter\n"
+    colon = "---\ntitle: Place: a guide\nsummary: It's fine\n---\n"
+    assert safe_source(colon) == "---\ntitle: 'Place: a guide'\nsummary: It's fine\n---\n"
+    hopeless = "---\ntitle: [A\n  - b: c\n---\n"
+    assert safe_source(hopeless) == "---\n# title: [A\n#   - b: c\n---\n"
+
+
+def test_unreadable_front_matter_is_one_warning_and_the_title_kept(tmp_path: Path) -> None:
+    src = _site(tmp_path)
+    post = src / "blog" / "colon.md"
+    post.write_text(
+        "---\norphan: true\ntitle: Place: a guide\nauthors: [A]\nsummary: S.\n---\n\nText.\n"
+    )
+    result = sphinx_build(src, tmp_path / "html", "html", "--keep-going")
+    assert _warnings(result.stderr) == [
+        f"{post}:3: WARNING: the front matter cannot be read from this line on: check its"
+        " colon, quotes, brackets and indentation (a value with a colon in it needs quotes:"
+        ' title: "A: B") [evidence.front_matter]'
+    ]
+    page = BeautifulSoup((tmp_path / "html" / "blog" / "colon.html").read_text(), "html.parser")
+    assert page.find("h1").get_text().startswith("Place: a guide")
 
 
 def _site(tmp_path: Path) -> Path:

@@ -105,12 +105,16 @@ def read(text: str) -> FrontMatter:
         data = yaml.load(block, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         line = 2 + (err.problem_mark.line if err.problem_mark else 0)
-        what = err.problem or "unexpected text"
+        alone = [  # YAML may notice a problem a line late: the first line bad on its own
+            n for n, text in enumerate(block.splitlines(), start=2)
+            if _KEY_LINE.match(text) and not _readable(text)
+        ]  # fmt: skip
+        line = min(alone[0], line) if alone else line
         found.problem = Found(
             line,
             Warn.front_matter,
-            f"the front matter cannot be read here ({what}); check this line's colon, "
-            "quotes and indentation (a value with a colon in it needs quotes)",
+            "the front matter cannot be read from this line on: check its colon, quotes,"
+            ' brackets and indentation (a value with a colon in it needs quotes: title: "A: B")',
         )
         return found
     except (yaml.YAMLError, ValueError, RecursionError) as err:
@@ -130,27 +134,54 @@ def read(text: str) -> FrontMatter:
 
 
 def safe_source(text: str) -> str:
-    """``text`` with every front matter date that is not a real date quoted, so that YAML
-    reads it as text (the line numbers stay the same)."""
+    """``text`` with front matter that MyST-Parser can read, the line numbers kept: dates
+    that do not exist are quoted, as are values YAML cannot read (``title: Place: a
+    guide``); a block still unreadable becomes YAML comments. The problems themselves are
+    reported by the front matter check, which reads the page as written."""
     match = FRONT_MATTER_RE.match(text)
     if not match or not match.group(1):
         return text
     lines = match.group(1).splitlines(keepends=True)
-    changed = False
-    for i, line in enumerate(lines):
-        key = _KEY_LINE.match(line.rstrip("\r\n"))
-        if not key:
-            continue
-        stamp = _TIMESTAMP.match(key.group(2))
-        if stamp and _real_date(stamp.group(2)) is None:
-            value = stamp.group(2) + (stamp.group(3) or "")
-            ending = line[len(line.rstrip("\r\n")) :]
-            lines[i] = f'{key.group(1)}: "{value}"{stamp.group(4)}{ending}'
-            changed = True
-    if not changed:
+    fixed = [_quoted_date(line) for line in lines]
+    if not _readable("".join(fixed)):
+        fixed = [_quoted_value(line) for line in fixed]
+    if not _readable("".join(fixed)):
+        fixed = [f"# {line}" if line.strip() else line for line in lines]
+    if fixed == lines:
         return text
-    start = match.start(1)
-    return text[:start] + "".join(lines) + text[match.end(1) :]
+    return text[: match.start(1)] + "".join(fixed) + text[match.end(1) :]
+
+
+def _readable(block: str) -> bool:
+    try:
+        yaml.load(block, Loader=_Loader)  # a SafeLoader subclass
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _split(line: str) -> tuple[str, str, str] | None:
+    """(key, value, line ending) of a top-level ``key: value`` line."""
+    body = line.rstrip("\r\n")
+    key = _KEY_LINE.match(body)
+    return (key.group(1), key.group(2), line[len(body) :]) if key else None
+
+
+def _quoted_date(line: str) -> str:
+    parts = _split(line)
+    stamp = _TIMESTAMP.match(parts[1]) if parts else None
+    if not parts or not stamp or _real_date(stamp.group(2)) is not None:
+        return line
+    value = stamp.group(2) + (stamp.group(3) or "")
+    return f'{parts[0]}: "{value}"{stamp.group(4)}{parts[2]}'
+
+
+def _quoted_value(line: str) -> str:
+    parts = _split(line)
+    if not parts or not parts[1].strip() or _readable(line):
+        return line
+    value = parts[1].strip().replace("'", "''")
+    return f"{parts[0]}: '{value}'{parts[2]}"
 
 
 def _real_date(text: str) -> datetime.date | None:
