@@ -25,8 +25,8 @@ def _soup(path: Path) -> BeautifulSoup:
 
 
 def _listed(path: Path) -> list[str]:
-    return [" ".join(li.find("a").get_text().split()) for li in _soup(path).select(
-        "ul.evidence-postlist > li")]  # fmt: skip
+    items = _soup(path).select("ul.evidence-postlist > li a")
+    return [" ".join(a.get_text().split()) for a in items]
 
 
 def _tag_list(path: Path) -> list[str]:
@@ -121,7 +121,8 @@ def test_markup_in_a_tag_is_shown_as_text(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = _soup(tmp_path / "html" / "blog" / "tags" / "a-b-b-b.html").select_one("article")
     assert page is not None and page.find("b") is None and page.find("em") is None
-    assert page.find("h1").get_text().startswith("Posts tagged *A* <b>b</b>")
+    heading = page.find("h1")
+    assert heading is not None and heading.get_text().startswith("Posts tagged *A* <b>b</b>")
 
 
 def test_without_generated_pages_a_tag_with_no_page_is_warned(tmp_path: Path) -> None:

@@ -85,7 +85,8 @@ def test_unreadable_front_matter_is_one_warning_and_the_title_kept(tmp_path: Pat
         ' title: "A: B") [evidence.front_matter]'
     ]
     page = BeautifulSoup((tmp_path / "html" / "blog" / "colon.html").read_text(), "html.parser")
-    assert page.find("h1").get_text().startswith("Place: a guide")
+    heading = page.find("h1")
+    assert heading is not None and heading.get_text().startswith("Place: a guide")
 
 
 def _site(tmp_path: Path) -> Path:

@@ -86,7 +86,7 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor(
     "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
+    lambda loader, node: loader.construct_scalar(node),
 )
 
 
@@ -209,11 +209,11 @@ def check_date(value: Any) -> tuple[PostDate | None, str | None]:
     if iso:
         parts = tuple(int(p) for p in iso.groups() if p is not None)
         if len(parts) > 1 and not 1 <= parts[1] <= 12:
-            return None, (f'the date "{shown}" has no month {parts[1]}: months are 01 to 12; {how}')
+            return None, f'the date "{shown}" has no month {parts[1]}: months are 01 to 12; {how}'
         if len(parts) == 3 and _real_date(shown) is None:
-            month = MONTHS[parts[1] - 1]
+            name = MONTHS[parts[1] - 1]
             return None, (
-                f'the date "{shown}" does not exist: {month} {parts[0]} has no day {parts[2]};'
+                f'the date "{shown}" does not exist: {name} {parts[0]} has no day {parts[2]};'
                 f' check the day, or give only the month ("{parts[0]}-{parts[1]:02d}") if the'
                 " day is not known"
             )
@@ -224,7 +224,7 @@ def check_date(value: Any) -> tuple[PostDate | None, str | None]:
         return parts, None
     dmy = _DMY.match(shown)
     if dmy:
-        day, month, year = (int(p) for p in dmy.groups())
+        day, month, year = (int(n) for n in dmy.groups())
         if _real_date(f"{year}-{month}-{day}") is not None:
             return None, (
                 f'the date "{shown}" is written day first; write it year first: '

@@ -71,7 +71,7 @@ def check_site(docs: Path) -> list[tuple[Path, Found]]:
         if post is not None and is_under(post.docname, conf.path)
         and not is_under(post.docname, conf.tags_path)
     )  # fmt: skip
-    found = []
+    found: list[tuple[Path, Found]] = []
     for page, text in texts.items():
         body = frontmatter.FRONT_MATTER_RE.sub("", text.removeprefix("\ufeff"), count=1)
         heading = _HEADING.search(body)

@@ -186,8 +186,8 @@ def _tags(
     """The post's tags as written and as shown (each in the spelling other posts use)."""
     written = _text_list(data["tags"])
     if written is None:
-        problems.append((line, "the tags must be a list of words, such as [STP, evidence]",
-                         Warn.post_meta))  # fmt: skip
+        message = "the tags must be a list of words, such as [STP, evidence]"
+        problems.append((line, message, Warn.post_meta))
         return (), ()
     shown = []
     for tag in written:

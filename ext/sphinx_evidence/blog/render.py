@@ -228,8 +228,8 @@ class ResolvePostLists(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = domain_of(self.env)
         tags_path = blog_config(self.config).tags_path
-        for node in list(self.document.findall(taglist)):
-            node.replace_self(tag_items(self.env, tags_path, node["docname"]))
+        for found in list(self.document.findall(taglist)):
+            found.replace_self(tag_items(self.env, tags_path, found["docname"]))
         for node in list(self.document.findall(postlist)):
             posts = domain.sorted_posts(node["tag"])
             if node["limit"]:
