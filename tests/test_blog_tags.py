@@ -111,6 +111,9 @@ def test_a_page_written_by_hand_is_never_replaced_or_deleted(tmp_path: Path) -> 
     assert not (folder / "gone.md").exists()
     made = (folder / "place-based-care.md").read_text(encoding="utf-8")
     assert GENERATED in made and "# Posts tagged Place\\-based care" in made
+    write_tag_pages(folder, ["Place-based care"], {"place-based CARE": "About *places*."})
+    made = (folder / "place-based-care.md").read_text(encoding="utf-8")
+    assert "\n\nAbout \\*places\\*\\.\n\n```{postlist}" in made  # shown as written
 
 
 def test_markup_in_a_tag_is_shown_as_text(tmp_path: Path) -> None:

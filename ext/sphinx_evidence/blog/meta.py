@@ -50,6 +50,13 @@ class BlogConfig:
             "delete those of tags no post uses any more."
         },
     )
+    tag_descriptions: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "help": "Tag -> a sentence or two shown on its generated archive page, above the "
+            'list of posts (e.g. {"STP": "Posts about ..."}); written as plain text.'
+        },
+    )
     check_front_matter: bool = field(
         default=False,
         metadata={
