@@ -73,6 +73,8 @@ def test_a_tag_added_and_one_removed_incrementally_match_a_clean_build(tmp_path:
     assert _tag_list(out / "blog" / "index.html") == ["Integrated care (1 post)", "STP (2 posts)"]
     tags = [a["href"] for a in _soup(out / "blog" / "first.html").select(".evidence-post-tags a")]
     assert tags == ["tags/stp.html", "tags/integrated-care.html"]
+    nav = [a["href"] for a in _soup(out / "blog" / "index.html").select(".sidebar-tree a")]
+    assert "tags/integrated-care.html" in nav and "tags/evidence.html" not in nav
     unchanged = sphinx_build(src, out, "html", "-W")
     assert "no targets are out of date" in unchanged.stdout  # generated pages left alone
 

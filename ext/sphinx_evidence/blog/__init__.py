@@ -69,18 +69,22 @@ def _env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _env_get_outdated(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
-    """Re-read posts whose tag archive page appeared or went away (their header links), and
-    posts whose tags another post's spelling now changes."""
+    """Re-read posts whose tag archive page appeared or went away (their header links),
+    posts whose tags another post's spelling now changes, and the pages holding
+    ``{taglist}`` when a tag page appeared or went away (their toctree)."""
     tags_path = blog_config(app.config).tags_path.strip("/")
     moved = set(added) | set(removed)
     domain = domain_of(env)
     spelling = domain.data.get("spellings", {})
-    return [
+    stale = [
         post.docname
         for post in domain.posts.values()
         if any(f"{tags_path}/{s}" in moved for s in post.tag_slugs)
         or post.tags != _respelled(post.written_tags, spelling)
     ]
+    if any(doc.startswith(tags_path + "/") for doc in moved):  # the tag pages' toctree
+        stale.extend(domain.taglists)
+    return stale
 
 
 def _respelled(tags: tuple[str, ...], spelling: dict[str, str]) -> tuple[str, ...]:
