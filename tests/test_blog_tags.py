@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from sphinx_evidence.blog.tags import GENERATED, tag_page, write_tag_pages
 from tests.helpers import page_bodies, sphinx_build
+from tests.house import HOUSE_SETTINGS
 
 ROOT = Path(__file__).parent / "roots" / "test-blog"
 
@@ -45,7 +46,8 @@ def test_tag_pages_are_generated_and_the_index_lists_the_tags(tmp_path: Path) ->
         "evidence.md",
         "stp.md",
     ]
-    assert (src / "blog" / "tags" / "stp.md").read_text(encoding="utf-8") == tag_page("STP")
+    about = HOUSE_SETTINGS["evidence_blog_tag_descriptions"]["STP"]  # the root builds as the hub
+    assert (src / "blog" / "tags" / "stp.md").read_text(encoding="utf-8") == tag_page("STP", about)
     html = tmp_path / "html" / "blog"
     assert _listed(html / "tags" / "stp.html") == ["Second post", "First post"]
     assert _tag_list(html / "index.html") == ["evidence (1 post)", "STP (2 posts)"]
