@@ -36,7 +36,7 @@ def settings(docs: Path) -> BlogConfig:
 
     if not (docs / "conf.py").is_file():
         return BlogConfig()
-    raw = Config.read(docs, overrides={}, tags=Tags())._raw_config
+    raw = Config.read(docs.resolve(), overrides={}, tags=Tags())._raw_config
     names = {f.name for f in dataclasses.fields(BlogConfig)}
     prefix = "evidence_blog_"
     values: dict[str, Any] = {
