@@ -117,3 +117,24 @@ def test_real_references_bib_passes_as_in_nox_lint() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_entry_without_an_access_level_is_reported_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@online{a,\n  title = {A page},\n  url = {https://example.org/a},\n}\n\n"
+        "@online{b,\n  title = {B page},\n  url = {https://example.org/b},\n  access = {fre},\n}\n",
+        encoding="utf-8",
+    )
+    assert main([str(bib)]) == 1  # the unknown level is always reported
+    assert "[evidence.access_missing]" not in capsys.readouterr().out
+    assert main([str(bib), "--require-access"]) == 1
+    assert capsys.readouterr().out.replace(str(bib), "refs.bib").splitlines()[:2] == [
+        'refs.bib:1: entry "a" has no access level: add access = {...} with one of: free,'
+        " openathens, abstract, subscription, staff [evidence.access_missing]",
+        'refs.bib:6: entry "b" has access = {fre}, which is not an access level; use one of:'
+        ' abstract, free, openathens, staff, subscription. Did you mean "free"?'
+        " [evidence.access_unknown]",
+    ]
