@@ -268,13 +268,27 @@ def new(session: nox.Session) -> None:
 
 @nox.session
 def check(session: nox.Session) -> None:
-    """A quick check of a content change (about a minute): the strict HTML build (into
-    build/check/, nothing published; front matter, citations, glossary terms, links) and the
-    check of references.bib. The PDFs and the test suite are left to ``nox -s docs`` / tests."""
+    """A quick check of a content change (about a minute): every page's front matter, the
+    strict HTML build (into build/check/, nothing published; front matter, citations,
+    glossary terms, links) and the check of references.bib. The PDFs and the test suite are
+    left to ``nox -s docs`` / tests. Every check runs, and each lists all its problems."""
     _install(session, "docs")
-    session.run(
-        "sphinx-build", *STRICT, "-q", "-b", "html", "-d", str(DOCTREES / "check"),
-        "docs", str(BUILD / "check"), *session.posargs,
-    )  # fmt: skip
-    session.run("python", "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs")
-    session.log("No problems found: the site builds strictly and references.bib passes.")
+    failed = []
+    checks = {
+        "front matter": ("python", "-m", "sphinx_evidence.blog.lint", "--docs", "docs"),
+        "strict build": (
+            "sphinx-build", *STRICT, "-q", "-b", "html", "-d", str(DOCTREES / "check"),
+            "docs", str(BUILD / "check"), *session.posargs,
+        ),
+        "references.bib": (
+            "python", "-m", "sphinx_evidence.bib.lint", "references.bib", "--docs", "docs",
+        ),
+    }  # fmt: skip
+    for name, command in checks.items():
+        try:
+            session.run(*command)
+        except nox.command.CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error(f"Problems found by: {', '.join(failed)} (each listed above).")
+    session.log("No problems found: front matter, the strict build and references.bib pass.")

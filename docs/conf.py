@@ -95,6 +95,19 @@ evidence_citations_tooltips = True  # citation tooltips on keyboard focus too
 evidence_citations_house_rules = True  # references.bib checked against the house style
 evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
 evidence_blog_path = "blog"  # pages under blog/ are posts
+evidence_blog_tag_pages = True  # blog/tags/<tag>.md written for every tag a post uses
+evidence_blog_tag_descriptions = {  # shown on those pages, above their lists
+    "STP": "Posts about Sustainability and Transformation Partnerships (STPs), the partnerships"
+    " of NHS organisations and local councils from which integrated care systems grew.",
+    "evidence": "Posts about mobilising evidence: getting research and knowledge to the people"
+    " who make decisions.",
+}
+evidence_blog_check_front_matter = True  # unknown keys, dates; and what each folder needs:
+evidence_blog_required_keys = {
+    "blog": ["title", "summary"],
+    "briefs": ["title"],
+    "guidance": ["title"],
+}
 evidence_pdf_html_links = True  # "Download this page as a PDF" under each brief's title
 evidence_pdf_book_exclude = ["contributing", "benchmarks"]  # for contributors, not readers
 

@@ -114,7 +114,9 @@ def test_badge_without_help_page_is_still_focusable(app: SphinxTestApp) -> None:
 def test_custom_vocabulary_replaces_the_defaults(app: SphinxTestApp) -> None:
     app.build()
     warnings = app.warning.getvalue()
-    assert "unknown access level 'openathens' (known: nhs) [evidence.access_unknown]" in warnings
+    assert '"openathens" is not an access level; use one of: nhs. [evidence.access_unknown]' in (
+        warnings
+    )
     assert "index.md:7" in warnings
 
 

@@ -71,9 +71,9 @@ def test_reports_every_problem_and_fails(project: Path, capsys: pytest.CaptureFi
     assert status == 1
     assert out.splitlines() == [
         'refs.bib:8: DOI of "two" repeats "one" [evidence.bib_duplicate]',
+        'refs.bib:8: entry "two" has access = {gold}, which is not an access level; use one of:'
+        " abstract, free, openathens, staff, subscription. [evidence.access_unknown]",
         'refs.bib:8: title of "two" repeats "one" [evidence.bib_duplicate]',
-        'refs.bib:8: unknown access level "gold" (known: abstract, free, openathens, staff,'
-        ' subscription) in entry "two" [evidence.access_unknown]',
         'refs.bib:15: doi "not-a-doi" is not a DOI; shown as text, not linked in entry "three"'
         " [evidence.bib_unsafe_url]",
         'refs.bib:15: url "ftp://example.org/file" is not http(s) or mailto; shown as text, not'
@@ -117,3 +117,24 @@ def test_real_references_bib_passes_as_in_nox_lint() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_entry_without_an_access_level_is_reported_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@online{a,\n  title = {A page},\n  url = {https://example.org/a},\n}\n\n"
+        "@online{b,\n  title = {B page},\n  url = {https://example.org/b},\n  access = {fre},\n}\n",
+        encoding="utf-8",
+    )
+    assert main([str(bib)]) == 1  # the unknown level is always reported
+    assert "[evidence.access_missing]" not in capsys.readouterr().out
+    assert main([str(bib), "--require-access"]) == 1
+    assert capsys.readouterr().out.replace(str(bib), "refs.bib").splitlines()[:2] == [
+        'refs.bib:1: entry "a" has no access level: add access = {...} with one of: free,'
+        " openathens, abstract, subscription, staff [evidence.access_missing]",
+        'refs.bib:6: entry "b" has access = {fre}, which is not an access level; use one of:'
+        ' abstract, free, openathens, staff, subscription. Did you mean "free"?'
+        " [evidence.access_unknown]",
+    ]

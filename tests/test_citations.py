@@ -440,8 +440,8 @@ def test_bad_input_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> No
         " [evidence.bib_duplicate]",
         'bad.bib:13: WARNING: missing field journaltitle or journal in entry "nojournal"'
         " [evidence.bib_missing_field]",
-        'bad.bib:19: WARNING: unknown access level "vip" (known: abstract, free, openathens,'
-        ' staff, subscription) in entry "badaccess" [evidence.access_unknown]',
+        'bad.bib:19: WARNING: entry "badaccess" has access = {vip}, which is not an access level;'
+        " use one of: abstract, free, openathens, staff, subscription. [evidence.access_unknown]",
         "bad.bib:25: WARNING: unknown entry type @gadget; shown in the generic form in entry"
         ' "oddtype" [evidence.bib_unknown_type]',
         'bad.bib:29: WARNING: url "javascript:alert(1)" is not http(s) or mailto; shown as text,'
@@ -452,17 +452,21 @@ def test_bad_input_warnings_name_file_line_and_subtype(app: SphinxTestApp) -> No
         " [evidence.bib_markup]",
         'bad.bib:39: WARNING: HTML markup in field note; shown as text in entry "htmlfield"'
         " [evidence.bib_markup]",
-        "bad.bib:49: WARNING: malformed entry: syntax error in line 49: '}' expected"
-        " [evidence.bib_syntax]",
+        "bad.bib:49: WARNING: this entry cannot be read (syntax error in line 49: '}' expected);"
+        " check its braces, commas and quotes [evidence.bib_syntax]",
         'bad.bib:54: WARNING: date "2019-13" is not a date such as 2019, 2019-11 or 2019-11-14'
         ' in entry "baddate" [evidence.bib_date]',
         'bad.bib:60: WARNING: missing field title in entry "notitle" [evidence.bib_missing_field]',
-        'index.md:3: WARNING: unknown citation key "nosuchkey" [evidence.cite_unknown]',
-        'index.md:5: WARNING: unknown citation key "nofootkey" [evidence.cite_unknown]',
-        "index.md:7: WARNING: unknown access level 'platinum' (known: free, openathens, abstract,"
-        " subscription, staff) [evidence.access_unknown]",
-        'index.md:11: WARNING: reading list: unknown key "ghostkey" [evidence.cite_unknown]',
-        'index.md:27: WARNING: reading list: unknown key "ghostafterblank" [evidence.cite_unknown]',
+        'index.md:3: WARNING: no entry of the bibliography has the key "nosuchkey": check its'
+        " spelling. [evidence.cite_unknown]",
+        'index.md:5: WARNING: no entry of the bibliography has the key "nofootkey": check its'
+        " spelling. [evidence.cite_unknown]",
+        'index.md:7: WARNING: "platinum" is not an access level; use one of: free, openathens,'
+        " abstract, subscription, staff. [evidence.access_unknown]",
+        'index.md:11: WARNING: reading list: no entry of the bibliography has the key "ghostkey":'
+        " check its spelling. [evidence.cite_unknown]",
+        "index.md:27: WARNING: reading list: no entry of the bibliography has the key"
+        ' "ghostafterblank": check its spelling. [evidence.cite_unknown]',
         'index.md:21: WARNING: citation "notitle" cannot be written in the reference style'
         ' "author_year": missing title in notitle; shown as its key'
         ' (bibtex_reference_style = "evidence" names any entry) [evidence.bib_missing_field]',
@@ -566,25 +570,34 @@ def test_worse_bib_files_are_warnings_with_lines_not_crashes(tmp_path: Path) -> 
             "cannot be read as utf-8: 'utf-8' codec can't decode byte 0xe9 in position 25:"
             " invalid continuation byte",
         ),
-        ("worse.bib", 3, "bib_syntax", "malformed entry: undefined string in line 3: foo"),
+        (
+            "worse.bib",
+            3,
+            "bib_syntax",
+            "this entry cannot be read (undefined string in line 3: foo); check its braces,"
+            " commas and quotes",
+        ),
         (
             "worse.bib",
             6,
             "bib_syntax",
-            "malformed entry: syntax error in line 6: entry key expected",
+            "this entry cannot be read (syntax error in line 6: entry key expected); check its"
+            " braces, commas and quotes",
         ),
         (
             "worse.bib",
             12,
             "bib_syntax",
-            "malformed entry: Too many commas in 'Smith, J, Jr, extra, more'",
+            "this entry cannot be read (Too many commas in 'Smith, J, Jr, extra, more'); check"
+            " its braces, commas and quotes",
         ),
         ("worse.bib", 15, "bib_missing_field", 'missing field title in entry "m3"'),
         (
             "worse.bib",
             18,
             "bib_syntax",
-            "malformed entry: syntax error in line 18: premature end of file",
+            "this entry cannot be read (syntax error in line 18: premature end of file); check"
+            " its braces, commas and quotes",
         ),
     ]
     assert list(cache.data.entries) == ["m1", "m2", "m3"]
@@ -674,7 +687,8 @@ def test_keys_in_another_case_resolve_to_the_entry(
     app = make_app("html", srcdir=src)
     app.build()
     assert _warnings(app) == [
-        'index.md:10: WARNING: unknown citation key "nosuch" [evidence.cite_unknown]'
+        'index.md:10: WARNING: no entry of the bibliography has the key "nosuch": check its'
+        " spelling. [evidence.cite_unknown]"
     ]
     link = _soup(app, "index").select_one("span.bibtex-citation a")
     assert link.get_text() == "Smith and Jones, 2020"
@@ -695,7 +709,7 @@ def test_keyprefix_bibliographies_work_as_stock(tmp_path: Path) -> None:
     result = sphinx_build(tmp_path, tmp_path / "out", "text")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
-    assert len(warnings) == 1 and 'unknown citation key "pre-nosuch"' in warnings[0]
+    assert len(warnings) == 1 and 'has the key "pre-nosuch"' in warnings[0]
     text = " ".join((tmp_path / "out" / "index.txt").read_text(encoding="utf-8").split())
     assert "Prefixed [Smith and Jones, 2020], missing pre-nosuch." in text
 

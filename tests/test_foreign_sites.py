@@ -218,7 +218,9 @@ def test_citation_house_rules_opt_in(tmp_path: Path) -> None:
         {"bibtex_default_style": "evidence", "evidence_citations_house_rules": True},
     )
     assert re.search(
-        r"index\.rst:1: WARNING: unknown citation key .*\[evidence\.cite_unknown\]", warnings
+        r"index\.rst:1: WARNING: no entry of the bibliography has the key .*"
+        r"\[evidence\.cite_unknown\]",
+        warnings,
     )
     assert "bibtex.key_not_found" not in warnings
 

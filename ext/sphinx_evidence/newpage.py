@@ -12,6 +12,7 @@ import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sphinx_evidence.core.text import slug
 
@@ -20,14 +21,15 @@ FOLDERS = {"post": "blog", "brief": "briefs", "guidance": "guidance"}
 POST = """---
 title: {title_yaml}
 date: {date}
-authors: []
-tags: []
-summary: ""
+authors: {authors}
+tags: {tags}
+summary: {summary}
 ---
 
 % Fill in the front matter above: authors as a list ([First Last, First Last]), tags as a
-% list using existing tags where they fit ([STP, evidence]), and a one-sentence summary for
-% the blog index, the feed and link previews. If the post was first published elsewhere, add
+% list using existing tags where they fit ([STP, evidence]; each tag gets its archive page
+% by itself), and a one-sentence summary for the blog index, the feed and link previews
+% (the build reports a post without one). If the post was first published elsewhere, add
 % "original:" (its web address) and "publication:" (where). Then write the post below, with
 % "##" headings. Delete these comment lines when you are done.
 """
@@ -67,11 +69,25 @@ def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(kind: str, title: str, today: datetime.date) -> str:
-    """The new page's text."""
+def _yaml_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(_yaml_text(" ".join(i.split())) for i in items if i.strip()) + "]"
+
+
+def render(
+    kind: str,
+    title: str,
+    today: datetime.date,
+    authors: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    summary: str = "",
+) -> str:
+    """The new page's text (``authors``, ``tags`` and ``summary``: posts only)."""
     values = {
         "title": title,
         "title_yaml": _yaml_text(title),
+        "authors": _yaml_list(authors),
+        "tags": _yaml_list(tags),
+        "summary": _yaml_text(" ".join(summary.split())),
         "date": today.isoformat(),
         "month_year": today.strftime("%B %Y"),
         "team": "Knowledge Management team",
@@ -98,8 +114,9 @@ def add_to_toctree(index: Path, entry: str) -> bool:
     return True
 
 
-def new_page(kind: str, title: str, docs: Path, today: datetime.date) -> Path:
-    """Write the page and list it; return its path. ``FileExistsError`` if it exists."""
+def new_page(kind: str, title: str, docs: Path, today: datetime.date, **post: Any) -> Path:
+    """Write the page and list it; return its path. ``FileExistsError`` if it exists.
+    ``post``: a post's ``authors``, ``tags`` and ``summary``."""
     name = slug(title)
     if not name:
         raise ValueError("give the page a title with letters or digits in it")
@@ -107,7 +124,7 @@ def new_page(kind: str, title: str, docs: Path, today: datetime.date) -> Path:
     page = folder / f"{name}.md"
     if page.exists():
         raise FileExistsError(f"{page} exists already: choose another title, or edit that page")
-    page.write_text(render(kind, title.strip(), today), encoding="utf-8")
+    page.write_text(render(kind, title.strip(), today, **post), encoding="utf-8")
     add_to_toctree(folder / "index.md", name)
     return page
 
@@ -120,10 +137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("title", help='the page\'s title, in quotes: "The title"')
     parser.add_argument("--docs", type=Path, default=Path("docs"), help="the site's folder")
     parser.add_argument("--date", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--author", action="append", default=[], help="a post's author (again for more)"
+    )
+    parser.add_argument("--tag", action="append", default=[], help="a post's tag (again for more)")
+    parser.add_argument("--summary", default="", help="a post's one-sentence summary")
     args = parser.parse_args(argv)
     today = args.date or datetime.date.today()
+    post = {"authors": args.author, "tags": args.tag, "summary": args.summary}
     try:
-        page = new_page(args.kind, args.title, args.docs, today)
+        page = new_page(
+            args.kind, args.title, args.docs, today, **(post if args.kind == "post" else {})
+        )
     except (FileExistsError, ValueError) as err:
         print(f"Not written: {err}", file=sys.stderr)
         return 1
@@ -131,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Next: open {page}, {NEXT[args.kind]}.")
     print("Then check it in a minute with: python3 -m nox -s check")
     if args.kind == "post":
-        print("Tags: a new tag needs its archive page in docs/blog/tags/ (see the guide).")
+        print("Tags: use the spelling other posts use; each tag's archive page is made for you.")
     return 0
 
 

@@ -12,7 +12,8 @@ from sphinx.util.docutils import SphinxRole
 from sphinx_evidence.access.levels import Level, access_config
 from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.core.nodes import tooltip
-from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.core.text import suggestion
+from sphinx_evidence.core.warnings import Warn, role_location, warn
 
 BADGE_CLASS = "evidence-badge"
 
@@ -82,8 +83,9 @@ class AccessRole(SphinxRole):
         if level not in levels:
             warn(
                 Warn.access_unknown,
-                f"unknown access level {level!r} (known: {', '.join(levels)})",
-                location=self.get_location(),
+                f'"{level}" is not an access level; use one of: {", ".join(levels)}.'
+                + suggestion(level, levels),
+                location=role_location(self),
             )
             return [nodes.inline(self.text, self.text)], []
         node = badge(level, self.config, levels=levels)

@@ -1,10 +1,11 @@
 """Check .bib files on their own: ``python -m sphinx_evidence.bib.lint references.bib --docs docs``.
 
-Reports, one line each as ``file:line: message [evidence.<subtype>]``: malformed entries,
-duplicate keys, unknown entry types, missing required fields (``--strict``: every field
-biblatex expects), unknown ``access`` values, url and DOI syntax, HTML in fields, duplicate
-DOIs or titles, an access level still to be set (``access = {TODO}``, as the importer
-``nox -s add-refs`` writes it), private fields (``file``, local paths) and (with ``--docs``)
+Reports, one line each as ``file:line: message [evidence.<subtype>]``: entries that cannot
+be read, duplicate keys, unknown entry types, missing required fields (``--strict``: every
+field biblatex expects), unknown ``access`` values (with "did you mean"), url and DOI
+syntax, HTML in fields, duplicate DOIs or titles, an access level still to be set
+(``access = {TODO}``, as the importer ``nox -s add-refs`` writes it), no access level at all
+(``--require-access``), private fields (``file``, local paths) and (with ``--docs``)
 entries no page cites or lists. Exits 1 when it found a problem, 0 otherwise.
 """
 
@@ -89,13 +90,18 @@ def used_keys(docs: Path, cache: BibCache) -> set[str]:
 
 
 def check(
-    paths: Sequence[Path], docs: Path | None, levels: Iterable[str], strict: bool = False
+    paths: Sequence[Path],
+    docs: Path | None,
+    levels: Iterable[str],
+    strict: bool = False,
+    require_access: bool = False,
 ) -> list[Problem]:
-    """Every problem of the .bib files ``paths`` (and unused entries, given ``docs``)."""
+    """Every problem of the .bib files ``paths`` (unused entries, given ``docs``; entries
+    with no access level, given ``require_access``)."""
     levels = list(levels)
     cache = load(paths, "utf-8", levels)
-    todo = f'unknown access level "{ACCESS_TODO}" '  # replaced by the message below
-    problems = [p for p in cache.problems if not p.message.startswith(todo)]
+    todo = f"access = {{{ACCESS_TODO}}}, which"  # replaced by the message below
+    problems = [p for p in cache.problems if todo not in p.message]
     seen_doi: dict[str, str] = {}
     seen_title: dict[str, str] = {}
     for key, entry in cache.data.entries.items():
@@ -113,7 +119,17 @@ def check(
                             line,
                         )
                     )
-        if entry.fields.get("access", "").strip() == ACCESS_TODO:
+        if require_access and not entry.fields.get("access", "").strip():
+            problems.append(
+                Problem(
+                    Warn.access_missing,
+                    f'entry "{key}" has no access level: add access = {{...}} with one of:'
+                    f" {', '.join(levels)}",
+                    path,
+                    line,
+                )
+            )
+        elif entry.fields.get("access", "").strip() == ACCESS_TODO:
             problems.append(
                 Problem(
                     Warn.access_unknown,
@@ -202,8 +218,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="require every field biblatex expects"
     )
+    parser.add_argument(
+        "--require-access",
+        action="store_true",
+        help="report entries with no access field (an access level to be set is always reported)",
+    )
     args = parser.parse_args(argv)
-    problems = check(args.bibfiles, args.docs, _levels(args.docs), strict=args.strict)
+    problems = check(
+        args.bibfiles,
+        args.docs,
+        _levels(args.docs),
+        strict=args.strict,
+        require_access=args.require_access,
+    )
     for problem in problems:
         print(f"{problem.location}: {problem.message} [evidence.{problem.kind.value}]")
     names = ", ".join(str(p) for p in args.bibfiles)

@@ -24,6 +24,7 @@ from sphinx_evidence.bib.dates import date_problem
 from sphinx_evidence.bib.links import doi_url, safe_url
 from sphinx_evidence.bib.style import MEMO, SET_MEMBERS, EvidenceStyle
 from sphinx_evidence.bib.types import REQUIRED, family
+from sphinx_evidence.core.text import suggestion
 from sphinx_evidence.core.warnings import Warn
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
@@ -140,7 +141,14 @@ def load(
             if "repeated bibliography entry" in str(err):
                 continue  # reported above, with its line
             line = getattr(err, "lineno", None) or _line_of(text, str(err))
-            problems.append(Problem(Warn.bib_syntax, f"malformed entry: {err}", name, line))
+            problems.append(
+                Problem(
+                    Warn.bib_syntax,
+                    f"this entry cannot be read ({err}); check its braces, commas and quotes",
+                    name,
+                    line,
+                )
+            )
         for key in [k for k in parser.data.entries if k not in before and k not in where]:
             if re.match(r"^unnamed-\d+$", key):  # pybtex's stand-in for an entry with no key
                 del parser.data.entries[key]
@@ -316,9 +324,14 @@ def check_entry(entry: Entry, at: Where, levels: set[str]) -> list[Problem]:
         add(Warn.bib_date, bad_date)
     access = entry.fields.get("access", "").strip()
     if access and access not in levels:
-        add(
-            Warn.access_unknown,
-            f'unknown access level "{access}" (known: {", ".join(sorted(levels))})',
+        found.append(
+            Problem(
+                Warn.access_unknown,
+                f'entry "{entry.key}" has access = {{{access}}}, which is not an access level;'
+                f" use one of: {', '.join(sorted(levels))}.{suggestion(access, levels)}",
+                at.path,
+                at.line,
+            )
         )
     url = entry.fields.get("url", "").strip()
     if url and safe_url(url) is None:

@@ -21,8 +21,14 @@ class BlogDomain(Domain):
 
     name = "evidence_blog"
     label = "Blog"
-    data_version = 1
-    initial_data: ClassVar[dict[str, Any]] = {"posts": {}, "lists": {}, "fingerprint": ""}
+    data_version = 3
+    initial_data: ClassVar[dict[str, Any]] = {
+        "posts": {},
+        "lists": {},
+        "taglists": {},  # docnames holding {taglist} (the tag pages' place in the toctree)
+        "fingerprint": "",
+        "spellings": {},  # tag key -> spelling, read from every post at builder-inited
+    }
 
     @property
     def posts(self) -> dict[str, Post]:
@@ -30,12 +36,18 @@ class BlogDomain(Domain):
 
     @property
     def lists(self) -> dict[str, int]:
-        """Docname -> how many ``{postlist}`` directives it holds."""
+        """Docname -> how many ``{postlist}`` and ``{taglist}`` directives it holds."""
         return self.data.setdefault("lists", {})
+
+    @property
+    def taglists(self) -> dict[str, bool]:
+        """Docnames holding ``{taglist}``."""
+        return self.data.setdefault("taglists", {})
 
     def clear_doc(self, docname: str) -> None:
         self.posts.pop(docname, None)
         self.lists.pop(docname, None)
+        self.taglists.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -43,6 +55,8 @@ class BlogDomain(Domain):
                 self.posts[docname] = otherdata["posts"][docname]
             if docname in otherdata["lists"]:
                 self.lists[docname] = otherdata["lists"][docname]
+            if docname in otherdata.get("taglists", {}):
+                self.taglists[docname] = True
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from sphinx_evidence.blog.frontmatter import check_date, read
 from sphinx_evidence.core.text import MONTHS, slug
+from sphinx_evidence.core.warnings import Warn
 
 POST_KEYS = ("date", "authors", "tags", "summary", "original", "publication")
 """Front matter keys that make a page under the blog folder a post."""
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 PostDate = tuple[int, ...]
 """(year,), (year, month) or (year, month, day): as precise as the date is known."""
@@ -42,6 +40,40 @@ class BlogConfig:
     tags_path: str = field(
         default="blog/tags",
         metadata={"help": "Folder of tag archive pages: a tag STP links to <folder>/stp."},
+    )
+
+    tag_pages: bool = field(
+        default=False,
+        metadata={
+            "help": "Write an archive page <tags_path>/<slug>.md for every tag a post uses "
+            "(rewritten on each build; a page you wrote yourself is never replaced) and "
+            "delete those of tags no post uses any more."
+        },
+    )
+    tag_descriptions: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "help": "Tag -> a sentence or two shown on its generated archive page, above the "
+            'list of posts (e.g. {"STP": "Posts about ..."}); written as plain text.'
+        },
+    )
+    check_front_matter: bool = field(
+        default=False,
+        metadata={
+            "help": "Check every page's front matter: keys this site does not use (with a "
+            "suggestion), and the keys required_keys asks for."
+        },
+    )
+    front_matter_keys: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Front matter keys allowed besides Sphinx's, MyST's and ours."},
+    )
+    required_keys: dict[str, list[str]] = field(
+        default_factory=dict,
+        metadata={
+            "help": 'Folder -> front matter keys its pages need, e.g. {"blog": ["title", '
+            '"summary"]} ("title" is also given by a # heading; index pages are exempt).'
+        },
     )
 
     feed: bool = field(
@@ -71,6 +103,7 @@ class Post:
     date: PostDate | None = None
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    written_tags: tuple[str, ...] = ()
     summary: str = ""
     original: str = ""
     publication: str = ""
@@ -84,6 +117,7 @@ class Post:
         """The data post lists show, for change detection."""
         data = dataclasses.asdict(self)
         data.pop("lines")
+        data.pop("written_tags")
         return data
 
 
@@ -109,42 +143,30 @@ def iso_date(date: PostDate) -> str:
 
 def parse_date(value: Any) -> PostDate | None:
     """A post date from YAML (``2019``, ``"2019-11"``, ``2019-11-05``); None if unusable."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return (value.year, value.month, value.day)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    match = DATE_RE.match(str(value).strip())
-    if not match:
-        return None
-    parts = tuple(int(p) for p in match.groups() if p is not None)
-    try:
-        datetime.date(
-            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
-        )
-    except ValueError:
-        return None
-    return parts
+    return check_date(value)[0]
 
 
 def front_matter(text: str) -> tuple[dict[str, Any] | None, dict[str, int], str | None]:
     """The YAML front matter of a MyST page, the line of each top-level key, and an error."""
-    match = FRONT_MATTER_RE.match(text.removeprefix("\ufeff"))
-    if not match:
-        return None, {}, None
-    lines: dict[str, int] = {}
-    for number, line in enumerate(match.group(1).splitlines(), start=2):
-        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if key:
-            lines.setdefault(key.group(1), number)
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as err:
-        return None, lines, f"post front matter is not valid YAML: {err}".splitlines()[0]
-    if not isinstance(data, dict):
-        return None, lines, None
-    return data, lines, None
+    found = read(text)
+    if found.problem is not None:
+        return None, found.lines, found.problem.message
+    return (found.data if found.present else None), found.lines, None
+
+
+def tag_key(tag: str) -> str:
+    """What tags that differ only in case or spacing share: ``"S T P"`` -> ``"stp"``."""
+    return "".join(tag.casefold().split())
+
+
+def spellings(tag_lists: Iterable[Sequence[str]]) -> dict[str, str]:
+    """Tag key -> the spelling most posts use (on a tie, the first seen)."""
+    counts: dict[str, dict[str, int]] = {}
+    for tags in tag_lists:
+        for tag in tags:
+            forms = counts.setdefault(tag_key(tag), {})
+            forms[tag] = forms.get(tag, 0) + 1
+    return {key: max(forms, key=lambda f: forms[f]) for key, forms in counts.items()}
 
 
 def _text(value: Any) -> str | None:
@@ -161,62 +183,90 @@ def _text_list(value: Any) -> tuple[str, ...] | None:
     return tuple(" ".join(v.split()) for v in value)
 
 
+Problem = tuple[int, str, Warn]
+"""(line, message, kind) of a problem in a post's front matter."""
+
+
+def _tags(
+    data: dict[str, Any], known: Mapping[str, str], line: int, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The post's tags as written and as shown (each in the spelling other posts use)."""
+    written = _text_list(data["tags"])
+    if written is None:
+        message = "the tags must be a list of words, such as [STP, evidence]"
+        problems.append((line, message, Warn.post_meta))
+        return (), ()
+    shown = []
+    for tag in written:
+        spelling = known.get(tag_key(tag), tag)
+        if spelling != tag:
+            problems.append(
+                (
+                    line,
+                    f'the tag "{tag}" is written "{spelling}" on other posts, so it is shown as '
+                    f'"{spelling}"; write it "{spelling}" here too',
+                    Warn.post_tag,
+                )
+            )
+        if spelling not in shown:
+            shown.append(spelling)
+    return written, tuple(shown)
+
+
 def parse_post(
-    docname: str, text: str, doc_title: str
-) -> tuple[Post | None, list[tuple[int, str]]]:
+    docname: str, text: str, doc_title: str, known_tags: Mapping[str, str] | None = None
+) -> tuple[Post | None, list[Problem]]:
     """Read a page's front matter; return its Post (None if not a post) and problems.
 
-    Problems are ``(line, message)``; a bad value is dropped and the rest still used.
+    Problems are ``(line, message, kind)``; a bad value is dropped and the rest still used.
+    ``known_tags`` (tag key -> spelling) puts each tag in the spelling other posts use.
     """
-    data, lines, error = front_matter(text)
-    if error:
-        return None, [(1, error)]
-    if data is None or not any(k in data for k in POST_KEYS):
+    found = read(text)
+    if found.problem is not None:
+        return None, [(found.problem.line, found.problem.message, found.problem.kind)]
+    data, lines = found.data, found.lines
+    if not any(k in data for k in POST_KEYS):
         return None, []
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
 
-    def problem(key: str, message: str) -> None:
-        problems.append((lines.get(key, 1), message))
+    def problem(key: str, message: str, kind: Warn = Warn.post_meta) -> None:
+        problems.append((lines.get(key, 1), message, kind))
 
     title = _text(data.get("title")) if "title" in data else doc_title
     if title is None:
-        problem("title", f"post title must be text, not {type(data['title']).__name__}")
+        problem("title", f"the title must be text, not {type(data['title']).__name__}")
         title = doc_title
     if not title:
-        problem("title", "post has no title (add 'title:' to the front matter)")
+        problem("title", 'the post has no title: add "title: ..." to its front matter')
 
     date = None
     if "date" in data:
-        date = parse_date(data["date"])
-        if date is None:
-            problem(
-                "date",
-                f"post date {data['date']!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
-            )
+        date, why = check_date(data["date"])
+        if why:
+            problem("date", why, Warn.post_date)
 
     authors: tuple[str, ...] = ()
     if "authors" not in data:
-        problem("authors", "post has no 'authors' in its front matter")
+        problem(
+            "authors", 'the post has no authors: add "authors: [First Last]" to its front matter'
+        )
     else:
-        found = _text_list(data["authors"])
-        if found is None:
-            problem("authors", "post 'authors' must be a list of names")
+        names = _text_list(data["authors"])
+        if names is None:
+            problem("authors", "the authors must be a list of names, such as [Ann Smith, Bo Li]")
         else:
-            authors = found
+            authors = names
 
+    written: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     if "tags" in data:
-        found = _text_list(data["tags"])
-        if found is None:
-            problem("tags", "post 'tags' must be a list of words")
-        else:
-            tags = found
+        written, tags = _tags(data, known_tags or {}, lines.get("tags", 1), problems)
 
     summary = ""
     if "summary" in data:
         summary = _text(data["summary"]) or ""
         if not isinstance(data["summary"], str):
-            problem("summary", "post 'summary' must be text")
+            problem("summary", "the summary must be one sentence of text")
 
     original = ""
     if "original" in data:
@@ -224,7 +274,11 @@ def parse_post(
         if re.match(r"^https?://[^\s<>\"]+$", value):
             original = value
         else:
-            problem("original", f"post 'original' must be an http(s) URL, not {data['original']!r}")
+            problem(
+                "original",
+                f'"original" must be a web address starting https:// or http://, not'
+                f' "{data["original"]}"',
+            )
 
     publication = _text(data.get("publication", "")) or ""
 
@@ -234,6 +288,7 @@ def parse_post(
         date=date,
         authors=authors,
         tags=tags,
+        written_tags=written,
         summary=summary,
         original=original,
         publication=publication,

@@ -14,6 +14,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx_evidence.blog import frontmatter
+from sphinx_evidence.blog.check import check_text, is_under
 from sphinx_evidence.blog.domain import domain_of
 from sphinx_evidence.blog.meta import (
     BlogConfig,
@@ -21,10 +23,11 @@ from sphinx_evidence.blog.meta import (
     PostDate,
     format_date,
     iso_date,
-    parse_post,
 )
+from sphinx_evidence.blog.tags import tag_items, taglist
 from sphinx_evidence.core import config as cfg
 from sphinx_evidence.core.nodes import page_link, post_date
+from sphinx_evidence.core.text import suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 
 PREFIX = "evidence_blog"
@@ -46,11 +49,6 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 def blog_config(config: Config) -> BlogConfig:
     return cfg.read(config, PREFIX, BlogConfig)
-
-
-def is_under(docname: str, folder: str) -> bool:
-    folder = folder.strip("/")
-    return bool(folder) and docname.startswith(folder + "/")
 
 
 def _names(authors: Iterable[str]) -> str:
@@ -120,7 +118,7 @@ def post_header(post: Post, env: BuildEnvironment, tags_path: str) -> nodes.cont
 
 
 class ReadPost(SphinxTransform):
-    """At read time: check a post's front matter, record it, and add its header.
+    """At read time: check a page's front matter; record a post and add its header.
 
     A title from front matter is set as plain text (myst would parse it as Markdown,
     raw HTML included), so front matter is always escaped.
@@ -132,19 +130,28 @@ class ReadPost(SphinxTransform):
         env = self.env
         docname = env.current_document.docname
         conf = blog_config(self.config)
-        if not docname or not is_under(docname, conf.path):
+        in_blog = bool(docname) and is_under(docname, conf.path)
+        if not docname or not (in_blog or conf.check_front_matter):
+            return
+        path = env.doc2path(docname)
+        if path.suffix != ".md":
             return
         try:
-            text = env.doc2path(docname).read_text(encoding="utf-8")
-        except OSError:  # pragma: no cover - Sphinx just read it
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # pragma: no cover - Sphinx just read it
             return
         title_node = next(iter(self.document.findall(nodes.title)), None)
         title = title_node.astext() if title_node is not None else ""
-        post, problems = parse_post(docname, text, title)
-        for line, message in problems:
-            warn(Warn.post_meta, message, location=(docname, line))
-        if post is None:
-            return
+        spelling = domain_of(env).data.get("spellings", {})
+        post, problems = check_text(docname, text, conf, title, spelling)
+        for found in problems:
+            warn(found.kind, found.message, location=(docname, found.line))
+        if post is not None:
+            self.add_post(post, title_node, conf)
+
+    def add_post(self, post: Post, title_node: nodes.title | None, conf: BlogConfig) -> None:
+        env = self.env
+        docname = post.docname
         if title_node is not None and "title" in post.lines:
             title_node.children = []
             title_node += nodes.Text(post.title)
@@ -153,9 +160,9 @@ class ReadPost(SphinxTransform):
             target = f"{conf.tags_path}/{tag_slug}"
             if target not in env.found_docs:
                 warn(
-                    Warn.post_meta,
-                    f"tag {tag!r} has no archive page {target!r}; "
-                    "create it with a {postlist} directive",
+                    Warn.post_tag,
+                    f'the tag "{tag}" has no archive page {target}.md; create it with a'
+                    " {postlist} of the tag, or set evidence_blog_tag_pages = True",
                     location=(docname, post.lines.get("tags", 1)),
                 )
         header = post_header(post, env, conf.tags_path)
@@ -164,6 +171,14 @@ class ReadPost(SphinxTransform):
             section.insert(1, header)
         else:
             self.document.insert(0, header)
+
+
+def safe_front_matter(app: Any, docname: str, source: list[str]) -> None:
+    """``source-read``: quote impossible dates so that MyST keeps the page's front matter
+    (the post's title included); the date itself is reported by :class:`ReadPost`."""
+    conf = blog_config(app.config)
+    if is_under(docname, conf.path) or conf.check_front_matter:
+        source[0] = frontmatter.safe_source(source[0])
 
 
 def _positive_int(argument: str | None) -> int:
@@ -212,15 +227,20 @@ class ResolvePostLists(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = domain_of(self.env)
+        tags_path = blog_config(self.config).tags_path
+        for found in list(self.document.findall(taglist)):
+            found.replace_self(tag_items(self.env, tags_path, found["docname"]))
         for node in list(self.document.findall(postlist)):
             posts = domain.sorted_posts(node["tag"])
             if node["limit"]:
                 posts = posts[: node["limit"]]
             if not posts:
                 if node["tag"]:
+                    tags = {t for p in domain.posts.values() for t in p.tags}
                     warn(
-                        Warn.post_meta,
-                        f"postlist: no post has the tag {node['tag']!r}",
+                        Warn.post_tag,
+                        f'the post list is of the tag "{node["tag"]}", which no post has.'
+                        + suggestion(node["tag"], tags),
                         location=node,
                     )
                 para = nodes.paragraph("", "No posts yet.", classes=["evidence-postlist"])

@@ -55,7 +55,7 @@ from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
 from sphinx_evidence.citations.entry import index_entry, print_url, supply_label, way_in
 from sphinx_evidence.core.nodes import disclosure
-from sphinx_evidence.core.text import safe_id
+from sphinx_evidence.core.text import safe_id, suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 
 SORTS = ("listed", "date", "title")
@@ -106,7 +106,8 @@ class ReadingListDirective(SphinxDirective):
                 if cache is not None and key not in cache.data.entries:
                     warn(
                         Warn.cite_unknown,
-                        f'reading list: unknown key "{key}"',
+                        f'reading list: no entry of the bibliography has the key "{key}":'
+                        " check its spelling." + suggestion(key, cache.data.entries),
                         location=(self.env.docname, self._line_of(offset)),
                     )
                 else:

@@ -16,7 +16,15 @@ from sphinxcontrib.bibtex.roles import CiteRole
 
 from sphinx_evidence.citations.config import house_rules_on
 from sphinx_evidence.citations.domain import domain_of
-from sphinx_evidence.core.warnings import Warn, warn
+from sphinx_evidence.core.text import suggestion
+from sphinx_evidence.core.warnings import Warn, role_location, warn
+
+
+def unknown_key(key: str, entries: Any) -> str:
+    """The message for a citation of a key that references.bib does not hold."""
+    return f'no entry of the bibliography has the key "{key}": check its spelling.' + suggestion(
+        key, entries
+    )
 
 
 def _target_text(targets: Iterable[CitationTarget]) -> str:
@@ -40,7 +48,15 @@ class EvidenceCiteRole(CiteRole):
         try:
             targets = list(parse_citation_targets(self.target))
         except ValueError:
-            return super().result_nodes(document, env, node, is_ref)
+            if not house_rules_on(env.config):
+                return super().result_nodes(document, env, node, is_ref)
+            warn(
+                Warn.cite_unknown,
+                f'the citation "{self.target}" is not a key, nor keys separated by commas:'
+                " check it against the bibliography",
+                location=role_location(self),
+            )
+            return [nodes.inline(self.target, self.target, classes=["evidence-cite-unknown"])], []
         domain_of(env).note_cited(env.docname, (t.key for t in targets))
         if not house_rules_on(env.config):  # stock behaviour: bibtex.key_not_found
             return super().result_nodes(document, env, node, is_ref)
@@ -52,8 +68,8 @@ class EvidenceCiteRole(CiteRole):
             if target.key not in entries:
                 warn(
                     Warn.cite_unknown,
-                    f'unknown citation key "{target.key}"',
-                    location=(env.docname, self.lineno),
+                    unknown_key(target.key, entries),
+                    location=role_location(self),
                 )
         if not known:
             return [nodes.inline(self.target, self.target, classes=["evidence-cite-unknown"])], []
@@ -77,9 +93,7 @@ class EvidenceFootCiteRole(FootCiteRole):
             return super().run()
         for key in keys:
             if key not in entries:
-                warn(
-                    Warn.cite_unknown, f'unknown citation key "{key}"', location=self.get_location()
-                )
+                warn(Warn.cite_unknown, unknown_key(key, entries), location=role_location(self))
         if not known:
             return [nodes.inline(self.text, self.text, classes=["evidence-cite-unknown"])], []
         cites = domain_of(self.env).footcites.setdefault(self.env.docname, [])

@@ -1,7 +1,7 @@
 """Tables for the contributor guide, generated from the code so they cannot drift.
 
-* ``{evidence-warnings}``: every warning subtype of :class:`~.messages.Warn` with its meaning
-  (the member docstrings) and the ``suppress_warnings`` value that silences it;
+* ``{evidence-warnings}``: every warning subtype of :class:`~.warnings.Warn` with its meaning
+  and an example (the member docstrings) and the ``suppress_warnings`` value that silences it;
 * ``{evidence-config} package.module.Class`` with ``:prefix: evidence_<feature>``: every
   ``conf.py`` value of a feature's config dataclass with its default and help.
 
@@ -54,13 +54,15 @@ def _row(cells: Sequence[nodes.Node | str]) -> nodes.row:
     return row
 
 
-def warning_rows() -> list[tuple[str, str]]:
-    """(subtype, meaning) for every member of :class:`Warn`, in declaration order."""
+def warning_rows() -> list[tuple[str, str, str]]:
+    """(subtype, meaning, example) for every member of :class:`Warn`, in declaration order:
+    the member's docstring, split at its ``Example:``."""
     docs = ModuleAnalyzer.for_module(Warn.__module__).find_attr_docs()
     rows = []
     for member in Warn:
-        lines = docs.get((Warn.__name__, member.name), [])
-        rows.append((member.value, " ".join(line.strip() for line in lines).strip()))
+        text = " ".join(" ".join(docs.get((Warn.__name__, member.name), [])).split())
+        meaning, _, example = text.partition(" Example: ")
+        rows.append((member.value, meaning.strip(), example.strip()))
     return rows
 
 
@@ -75,10 +77,11 @@ class WarningsTable(SphinxDirective):
                 nodes.literal(value, value),
                 nodes.literal(f"{WARNING_TYPE}.{value}", f"{WARNING_TYPE}.{value}"),
                 meaning,
+                nodes.literal(example, example) if example else "",
             )
-            for value, meaning in warning_rows()
+            for value, meaning, example in warning_rows()
         ]
-        return [table(("Subtype", "Silence with", "Raised when"), rows)]
+        return [table(("Subtype", "Silence with", "Raised when", "Example"), rows)]
 
 
 def _default(field: dataclasses.Field[Any]) -> nodes.Node:

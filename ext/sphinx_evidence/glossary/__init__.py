@@ -37,6 +37,7 @@ from sphinx_evidence.core.assets import STATIC, add_page_asset, has_class
 from sphinx_evidence.glossary.config import PREFIX, GlossaryConfig, glossary_config
 from sphinx_evidence.glossary.domain import GlossaryDomain, collect
 from sphinx_evidence.glossary.links import setup_links
+from sphinx_evidence.glossary.messages import setup_messages
 from sphinx_evidence.glossary.resolve import env_updated
 
 ASSETS = {"glossary.js": "evidence-glossary.js", "glossary.css": "evidence-glossary.css"}
@@ -72,6 +73,7 @@ def setup_glossary(app: Sphinx) -> None:
     )
     app.connect("env-updated", env_updated)
     setup_links(app)
+    setup_messages(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

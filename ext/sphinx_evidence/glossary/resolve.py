@@ -165,16 +165,17 @@ def _warn_case_duplicates(entries: list[Entry]) -> None:
             elif other[0] != norm or other[1] is not entry:
                 first_doc, first_line = other[1].location
                 if other[0] != norm:
-                    kind = Warn.term_case_duplicate
+                    kind, keep = Warn.term_case_duplicate, "spelling"
                     what = (
-                        f"differs only in case from {other[0]!r} ({first_doc}, line {first_line})"
+                        f'differs only in case from "{other[0]}" ({first_doc}, line {first_line})'
                     )
                 else:
-                    kind = Warn.term_duplicate
-                    what = f"is defined again (first in {first_doc}, line {first_line})"
+                    kind, keep = Warn.term_duplicate, "definition"
+                    what = f"is defined twice (first in {first_doc}, line {first_line})"
                 warn(
                     kind,
-                    f"glossary term {norm!r} {what}; links cannot tell them apart",
+                    f'the glossary term "{norm}" {what}: links cannot tell them apart, so keep'
+                    f" one {keep}",
                     location=entry.location,
                 )
 
