@@ -75,6 +75,15 @@ def _applies(app: Sphinx) -> bool:
     )
 
 
+def _is_sphinx_toctree(function: Any) -> bool:
+    """Whether ``context["toctree"]`` is still the one the HTML builder made for the page
+    (an extension such as sphinx-notfound-page may have put its own there: then the page
+    is left to it)."""
+    return getattr(function, "__module__", "") == "sphinx.builders.html" and getattr(
+        function, "__qualname__", ""
+    ).endswith("handle_page.<locals>.<lambda>")
+
+
 def _template(app: Sphinx) -> NavTemplate | None:
     builder = app.builder
     if builder not in _STATE:
@@ -90,7 +99,7 @@ def _reset(app: Sphinx, *args: Any) -> None:
 def _before_furo(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if not _applies(app) or "toctree" not in context:
+    if not _applies(app) or not _is_sphinx_toctree(context.get("toctree")):
         return
     template = _template(app)
     if template is not None:
