@@ -191,7 +191,8 @@ def test_growth_and_the_speed_targets() -> None:
     }
     report.builds[5].note = "1 pages differ from a clean build's: index.html"
     verdicts = {target: met for target, _measured, met in bench.speed_targets(report)}
-    assert verdicts[f"one-page edit, ours / stock <= 0.5, pages equal a clean build's ({small})"] == "**no**"
+    edit = f"one-page edit, ours / stock <= 0.5, pages equal a clean build's ({small})"
+    assert verdicts[edit] == "**no**"
 
 
 def test_the_real_site_as_docs_live_rebuilds_it(tmp_path: Path) -> None:
@@ -206,6 +207,7 @@ def test_the_real_site_as_docs_live_rebuilds_it(tmp_path: Path) -> None:
     assert edit.note.startswith("blog/") and edit.note.endswith(" saved")
     assert edit.pages == full.pages  # the rebuild keeps every page
     assert "A paragraph added while previewing" in next(
-        p.read_text(encoding="utf-8") for p in (tmp_path / "live" / "html" / "blog").glob("*.html")
+        p.read_text(encoding="utf-8")
+        for p in (tmp_path / "live" / "html" / "blog").glob("*.html")
         if edit.note.split("/")[1].split(".")[0] in p.name
     )

@@ -48,9 +48,7 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
     return src, out
 
 
-def test_the_benchmark_edit_equals_a_clean_build(
-    built: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_the_benchmark_edit_equals_a_clean_build(built: tuple[Path, Path], tmp_path: Path) -> None:
     src, out = built
     _later(edit_one_page(src, CORPUS))
     written = _build(src, out)
@@ -83,9 +81,7 @@ def test_a_new_citation_and_glossary_change_equal_a_clean_build(
     )
     _later(bib)
     page = src / "part02" / "page0010.md"
-    page.write_text(
-        page.read_text(encoding="utf-8") + "\nNew {cite:p}`added2026`.\n", "utf-8"
-    )
+    page.write_text(page.read_text(encoding="utf-8") + "\nNew {cite:p}`added2026`.\n", "utf-8")
     _later(page)
     glossary = src / "glossary.md"
     text = glossary.read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ TOCTREES = {
     "guides/index.md": (
         "# Guides\n\n## A section\n\n```{toctree}\n:maxdepth: 3\n\none\ntwo\ndeep/index\n```\n"
     ),
-    "guides/one.md": "# One <&> \"quoted\"\n\n## Part one\n\n### Deeper\n\ntext\n",
+    "guides/one.md": '# One <&> "quoted"\n\n## Part one\n\n### Deeper\n\ntext\n',
     "guides/two.md": "# Two\n\n```{toctree}\nGuide one again <one>\n```\n",
     "guides/deep/index.md": "# Deep\n\n```{toctree}\nleaf\n```\n",
     "guides/deep/leaf.md": "# Leaf\n\ntext\n",
@@ -170,8 +170,13 @@ def test_an_incremental_build_uses_the_new_tree(tmp_path: Path) -> None:
     for state in ("1", "0"):
         src = generate(CORPUS, tmp_path / f"src{state}", "ours")
         out = tmp_path / f"out{state}"
-        args = ("-q", "-d", str(tmp_path / f"doctrees{state}"))
-        args += ("-D", f"evidence_navigation_cache={state}")
+        args = (
+            "-q",
+            "-d",
+            str(tmp_path / f"doctrees{state}"),
+            "-D",
+            f"evidence_navigation_cache={state}",
+        )
         assert sphinx_build(src, out, "html", *args).returncode == 0
         index = src / "part01" / "index.md"
         index.write_text(index.read_text(encoding="utf-8").replace("page0002\n", ""), "utf-8")

@@ -38,7 +38,7 @@ MARK = re.compile(r"sevnav(\d+)([ch])")
 CLASS_ATTR = re.compile(r' class="([^"]*sevnav\d+c[^"]*)"')
 HREF_ATTR = re.compile(r'href="sevnav(\d+)h"')
 CHECKBOX = re.compile(r'class="toctree-checkbox" id="toctree-checkbox-\d+"')
-UNSAFE = frozenset('&<>"\'')
+UNSAFE = frozenset("&<>\"'")
 """Characters the translator and BeautifulSoup would escape in a link: such a page's
 sidebar is written the stock way."""
 
