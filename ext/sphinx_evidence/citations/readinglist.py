@@ -359,12 +359,15 @@ class ReadingListTransform(SphinxPostTransform):
             depth = sum(1 for a in _ancestors(node) if isinstance(a, nodes.section))
             level = min(max(depth + 1, 2), 6)
             shown: list[Entry] = []
+            seen: dict[tuple[Any, ...], list[Entry]] = {}
             for label, keys in grouped:
                 items = nodes.bullet_list(classes=["evidence-entries"])
                 for bib_key in keys:
                     entry = cache.data.entries[bib_key]
                     items += entry_item(entry, cache.formatted[bib_key], self.config, levels)
-                    if entry not in shown:
+                    alike = seen.setdefault(_content(entry), [])
+                    if entry not in alike:  # as ``entry not in shown``, without n^2 compares
+                        alike.append(entry)
                         shown.append(entry)
                 if label:
                     group = nodes.container(classes=["evidence-group"])
@@ -380,6 +383,13 @@ class ReadingListTransform(SphinxPostTransform):
                 [entry.key for entry in shown],
             )
             node.replace_self(box)
+
+
+def _content(entry: Entry) -> tuple[Any, ...]:
+    """What equal entries share (pybtex's ``Entry.__eq__`` compares type, fields and
+    persons; fields case-insensitively): a bucket to compare an entry within."""
+    fields = sorted((name.lower(), str(value)) for name, value in entry.fields.items())
+    return (entry.type, tuple(fields))
 
 
 def _ancestors(node: nodes.Node) -> Iterable[nodes.Node]:

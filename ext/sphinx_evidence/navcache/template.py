@@ -18,8 +18,10 @@ from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
 
 logger = logging.getLogger(__name__)
 
@@ -67,34 +69,84 @@ class NavTemplate:
             marked.update(self.chains[link])
         return marked
 
-    def render(self, pagename: str, builder: Any) -> str | None:
-        """The page's sidebar tree, or None when it must be written the stock way."""
-        marked = self.current(pagename)
-        last_item = next((m for m in reversed(self.items) if m in marked), None)
+    slots: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    """(kind, marker) -> where in ``pieces`` its slots are."""
+    folders: dict[str, list[str] | None] = field(default_factory=dict)
+    """Folder of a page's URI -> the pieces written for a page of it that is marked
+    nowhere (None when a link needs escaping)."""
+    by_uri: dict[str, list[int]] = field(default_factory=dict)
+
+    def _class(self, words: list[str | int], marked: set[int], last_item: int | None) -> str:
         out: list[str] = []
+        for word in words:
+            if not isinstance(word, int):
+                out.append(word)
+            elif word in marked:
+                out.append("current")
+        if last_item is not None and last_item in words:
+            out.append("current-page")  # furo appends it after has-children
+        return f' class="{" ".join(out)}"' if out else ""
+
+    def _unmarked(self, pagename: str, builder: Any) -> list[str] | None:
+        """The pieces for ``pagename`` as if it were in no toctree; links relative to it.
+
+        With the stock ``get_relative_uri`` a link's URI depends only on the folder of the
+        page's URI (but for a link to the page itself, set in :meth:`render`), so pages
+        of one folder share these pieces."""
+        page_uri = builder.get_target_uri(pagename)
+        by_folder = type(builder).get_relative_uri is Builder.get_relative_uri
+        folder, slash, _name = page_uri.rpartition("/")
+        if by_folder and folder in self.folders:
+            return self.folders[folder]
+        base = f"{folder}{slash}\x00"  # a file of the folder no link points to
+        out: list[str] = []
+        safe = True
         for piece in self.pieces:
             if isinstance(piece, str):
                 out.append(piece)
-                continue
-            kind, value = piece
-            if kind == "href":
-                uri = builder.get_relative_uri(pagename, self.targets[value]) or "#"
+            elif piece[0] == "href":
+                target = self.targets[piece[1]]
+                if by_folder:
+                    uri = relative_uri(base, builder.get_target_uri(target))
+                else:
+                    uri = builder.get_relative_uri(pagename, target)
                 if not UNSAFE.isdisjoint(uri):
-                    return None
-                out.append(f'href="{uri}"')
-            elif kind == "class":
-                words = []
-                for word in value:
-                    if not isinstance(word, int):
-                        words.append(word)
-                    elif word in marked:
-                        words.append("current")
-                if last_item is not None and last_item in value:
-                    words.append("current-page")  # furo appends it after has-children
-                if words:
-                    out.append(f' class="{" ".join(words)}"')
-            elif kind == "checked" and value in marked:
-                out.append('checked="" ')
+                    safe = False
+                    break
+                out.append(f'href="{uri or "#"}"')
+            elif piece[0] == "class":
+                out.append(self._class(piece[1], set(), None))
+            else:
+                out.append("")
+        if by_folder:
+            self.folders[folder] = out if safe else None
+        return out if safe else None
+
+    def render(self, pagename: str, builder: Any) -> str | None:
+        """The page's sidebar tree, or None when it must be written the stock way."""
+        unmarked = self._unmarked(pagename, builder)
+        if unmarked is None:
+            return None
+        out = list(unmarked)
+        if not self.by_uri:
+            for link, target in self.targets.items():
+                self.by_uri.setdefault(builder.get_target_uri(target), []).append(link)
+        for link in self.by_uri.get(builder.get_target_uri(pagename), ()):
+            uri = builder.get_relative_uri(pagename, self.targets[link])
+            if not UNSAFE.isdisjoint(uri):
+                return None
+            for index in self.slots.get(("href", link), ()):
+                out[index] = f'href="{uri or "#"}"'
+        marked = self.current(pagename)
+        # markers number the nodes in document order: the last current item has the largest
+        last_item = max(marked.intersection(self.items), default=None)
+        for marker in marked:
+            for index in self.slots.get(("class", marker), ()):
+                slot = self.pieces[index]
+                assert isinstance(slot, tuple)
+                out[index] = self._class(slot[1], marked, last_item)
+            for index in self.slots.get(("checked", marker), ()):
+                out[index] = 'checked="" '
         return "".join(out)
 
 
@@ -164,7 +216,11 @@ def _cut(template: NavTemplate, html: str) -> None:
     spots.sort(key=lambda spot: spot[0])
     position = 0
     for start, end, slot in spots:
-        template.pieces += [html[position:start], slot]
+        template.pieces.append(html[position:start])
+        markers = [w for w in slot[1] if isinstance(w, int)] if slot[0] == "class" else [slot[1]]
+        for marker in markers:
+            template.slots.setdefault((slot[0], marker), []).append(len(template.pieces))
+        template.pieces.append(slot)
         position = end
     template.pieces.append(html[position:])
 
