@@ -118,6 +118,9 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     assert [(r["corpus"], r["what"]) for r in data["ratios"]] == [
         *[(TINY.label, what) for what in tiny],
         *[(SMALLER.label, what) for what in [*full_ratios, memory]],
+        # TINY has twice SMALLER's pages: the growth from N to 2N, by the larger corpus
+        (TINY.label, "growth 3 -> 6 pages, stock"),
+        (TINY.label, "growth 3 -> 6 pages, ours"),
     ]
     for ratio in data["ratios"]:
         assert set(ratio) == {"corpus", "what", "ratio", "cpu_ratio"}
@@ -127,7 +130,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert text == (tmp_path / "record.md.inc").read_text(encoding="utf-8")
     assert "| corpus | stack | build | time (s) |" in text
-    assert text.count(f"| {TINY.label} |") == 7 + 6
+    assert text.count(f"| {TINY.label} |") == 7 + 8
     assert text.count(f"| {SMALLER.label} |") == 3 + 4
     assert report.builds[0].ok
     # the Markdown can be written again from the JSON alone
