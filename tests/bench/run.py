@@ -332,7 +332,11 @@ def _memory_ratio(what: str, corpus: str, num: Build, den: Build) -> dict[str, A
 
 def growth(report: Report) -> None:
     """time(2N) / time(N) of each stack, for each corpus twice the size of another."""
-    full = {(b.corpus, b.stack): b for b in report.builds if b.kind == "full"}
+    full = {
+        (b.corpus, b.stack): b
+        for b in report.builds
+        if b.kind == "full" and b.corpus[0].isdigit()  # generated corpora, not the real site
+    }
     sizes = {b.corpus: int(b.corpus.split()[0]) for b in full.values()}
     for small, n in sizes.items():
         for large, m in sizes.items():
@@ -497,7 +501,7 @@ def targets(report: Report) -> list[tuple[str, str, str]]:
     """(target from the issues, what was measured, met?) for the last run."""
     rows: list[tuple[str, str, str]] = []
     ratios = {(r["corpus"], r["what"]): r for r in report.ratios}
-    full = [b for b in report.builds if b.kind == "full"]
+    full = [b for b in report.builds if b.kind == "full" and b.corpus[0].isdigit()]
     if full:
         largest = max(full, key=lambda b: int(b.corpus.split()[0])).corpus
         for what, limit, target in (
