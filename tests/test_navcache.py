@@ -185,3 +185,16 @@ def test_an_incremental_build_uses_the_new_tree(tmp_path: Path) -> None:
         built[state] = _pages(out)
     assert built["1"] == built["0"]
     assert "page0002" not in _sidebar(built["1"]["part01/index.html"])
+
+
+def test_parallel_builds_write_the_serial_pages(tmp_path: Path) -> None:
+    """The cache declares itself parallel-safe: ``-j 2`` (write workers forked after the
+    first page, inheriting the template) writes what ``-j 1`` writes."""
+    src = generate(CORPUS, tmp_path / "src", "ours")
+    built = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        result = sphinx_build(src, out, "html", "-q", "-j", jobs, "-d", str(out / ".doctrees"))
+        assert result.returncode == 0, result.stderr
+        built[jobs] = _pages(out)
+    assert built["1"] == built["2"]
