@@ -245,7 +245,8 @@ def bench(session: nox.Session) -> None:
     """Compare build time and memory of our stack with the stock stack on a generated corpus
     (results in build/bench/; ``-- --quick`` for a tiny corpus, ``-- --record`` to update the
     table in docs/benchmarks.md, ``-- --help`` for the rest)."""
-    _install(session, "bench")
+    # the docs group too: the real site (docs-live edit, PDFs) is built with its extensions
+    session.install("-e", ".[pdf]", *nox.project.dependency_groups(PYPROJECT, "bench", "docs"))
     session.run("python", "tests/bench/run.py", *session.posargs)
 
 

@@ -63,18 +63,22 @@ def test_edit_one_page_appends_a_citation(tmp_path: Path) -> None:
 
 
 def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
-    report = bench.run([TINY, SMALLER], tmp_path, pdf=False, record=tmp_path / "record.md.inc")
+    report = bench.run(
+        [TINY, SMALLER], tmp_path, pdf=False, live=False, record=tmp_path / "record.md.inc"
+    )
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert set(data) == {"started", "machine", "features", "notes", "builds", "ratios"}
     assert {"python", "cpu", "cores", "commit", "versions"} <= set(data["machine"])
     kinds = [(b["corpus"], b["stack"], b["kind"]) for b in data["builds"]]
     full = [("stock", "full"), ("ours", "full"), ("ours, autolink off", "full")]
-    incremental = [("stock", "incremental"), ("ours", "incremental")]
-    # the one-page edit is measured on the first corpus only
+    incremental = [("stock", "incremental"), ("ours", "incremental"), ("ours", "clean after edit")]
+    # the one-page edit is measured on the first corpus only, -j 2 on the largest
     assert kinds == [
-        *[(TINY.label, *k) for k in full + incremental],
+        *[(TINY.label, *k) for k in [*full, ("ours, -j 2", "full"), *incremental]],
         *[(SMALLER.label, *k) for k in full],
     ]
+    inc = next(b for b in report.builds if b.kind == "incremental" and b.stack == "ours")
+    assert inc.note == "pages equal a clean build's"
     for build in data["builds"]:
         assert set(build) == {
             "corpus",
@@ -109,19 +113,25 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
         "full build, ours without auto-linking / stock",
         "full build, auto-linking on / off",
     ]
+    memory = "peak memory, ours / stock"
+    tiny = [*full_ratios, "full build, ours -j 2 / ours", memory, "one-page edit, ours / stock"]
     assert [(r["corpus"], r["what"]) for r in data["ratios"]] == [
-        *[(TINY.label, what) for what in [*full_ratios, "one-page edit, ours / stock"]],
-        *[(SMALLER.label, what) for what in full_ratios],
+        *[(TINY.label, what) for what in tiny],
+        *[(SMALLER.label, what) for what in [*full_ratios, memory]],
+        # TINY has twice SMALLER's pages: the growth from N to 2N, by the larger corpus
+        (TINY.label, "growth 3 -> 6 pages, stock"),
+        (TINY.label, "growth 3 -> 6 pages, ours"),
     ]
     for ratio in data["ratios"]:
         assert set(ratio) == {"corpus", "what", "ratio", "cpu_ratio"}
-        assert ratio["ratio"] > 0 and ratio["cpu_ratio"] > 0
+        assert ratio["ratio"] > 0
+        assert ratio["cpu_ratio"] is None if ratio["what"] == memory else ratio["cpu_ratio"] > 0
     assert any("not run" in note for note in data["notes"])
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert text == (tmp_path / "record.md.inc").read_text(encoding="utf-8")
     assert "| corpus | stack | build | time (s) |" in text
-    assert text.count(f"| {TINY.label} |") == 5 + 4
-    assert text.count(f"| {SMALLER.label} |") == 3 + 3
+    assert text.count(f"| {TINY.label} |") == 7 + 8
+    assert text.count(f"| {SMALLER.label} |") == 3 + 4
     assert report.builds[0].ok
     # the Markdown can be written again from the JSON alone
     assert bench.markdown(bench.Report.from_json(data)) == text
@@ -130,7 +140,7 @@ def test_runner_writes_a_report_with_the_expected_keys(tmp_path: Path) -> None:
 
 
 def test_runner_parallel_and_repeat_options(tmp_path: Path) -> None:
-    report = bench.run([SMALLER], tmp_path, pdf=False, parallel=True, repeat=2)
+    report = bench.run([SMALLER], tmp_path, pdf=False, live=False, parallel=True, repeat=2)
     assert any("run 2 times from scratch" in note for note in report.notes)
     # a repeated full build starts from scratch each time: it still holds every page
     assert report.builds[0].pages == len(list((tmp_path / "work").glob("3x12x4/stock/**/*.html")))
@@ -144,3 +154,66 @@ def test_runner_parallel_and_repeat_options(tmp_path: Path) -> None:
     whats = [r["what"] for r in report.ratios]
     assert "full build, stock -j 2 / stock" in whats
     assert "full build, ours -j 2 / ours" in whats
+
+
+def _build(corpus: str, stack: str, kind: str, cpu: float, **fields: object) -> bench.Build:
+    return bench.Build(corpus, stack, kind, cpu, cpu, 100.0, 0, **fields)  # type: ignore[arg-type]
+
+
+def test_growth_and_the_speed_targets() -> None:
+    small, large = "150 pages / 750 entries / 75 terms", "300 pages / 1500 entries / 150 terms"
+    report = bench.Report("now", {}, {}, [])
+    report.builds = [
+        _build(small, "stock", "full", 50.0),
+        _build(small, "ours", "full", 25.0),
+        _build(large, "stock", "full", 150.0),
+        _build(large, "ours", "full", 60.0),
+        _build(large, "ours, -j 2", "full", 40.0),
+        _build(small, "ours", "incremental", 4.0, note="pages equal a clean build's"),
+        _build("the real site", "ours", "full", 3.0),
+        _build("the real site", "ours", "live edit", 2.5),
+    ]
+    bench.growth(report)
+    growth = {r["what"]: r["cpu_ratio"] for r in report.ratios}
+    assert growth == {"growth 150 -> 300 pages, stock": 3.0, "growth 150 -> 300 pages, ours": 2.4}
+    report.ratios += [
+        bench._ratio("full build, ours / stock", small, report.builds[1], report.builds[0]),
+        bench._ratio("full build, ours / stock", large, report.builds[3], report.builds[2]),
+        bench._ratio("full build, ours -j 2 / ours", large, report.builds[4], report.builds[3]),
+        bench._ratio("one-page edit, ours / stock", small, report.builds[5], report.builds[0]),
+        bench._memory_ratio("peak memory, ours / stock", small, report.builds[1], report.builds[0]),
+    ]
+    verdicts = {target: met for target, _measured, met in bench.speed_targets(report)}
+    assert verdicts == {
+        "full build, ours / stock <= 0.6 (N = 150)": "yes",  # 0.5
+        "full build, ours / stock <= 0.45 (N = 300)": "yes",  # 0.4
+        "growth time(2N) / time(N), ours <= 2.2": "**no**",  # 2.4
+        "-j 2 / -j 1, ours <= 0.8 (N = 300; wall time)": "yes",  # 0.67
+        f"one-page edit, ours / stock <= 0.5, pages equal a clean build's ({small})": "yes",
+        f"peak memory, ours / stock <= 1.1 ({small})": "yes",
+        "real site, docs-live save -> rebuilt page <= 2 s": "**no**",
+    }
+    report.machine = {"commit": "c", "cpu": "cpu", "cores": 2, "python": "3", "versions": {}}
+    assert "real site, docs-live save -> rebuilt page <= 2 s" in bench.markdown(report)
+    report.builds[5].note = "1 pages differ from a clean build's: index.html"
+    verdicts = {target: met for target, _measured, met in bench.speed_targets(report)}
+    edit = f"one-page edit, ours / stock <= 0.5, pages equal a clean build's ({small})"
+    assert verdicts[edit] == "**no**"
+
+
+def test_the_real_site_as_docs_live_rebuilds_it(tmp_path: Path) -> None:
+    report = bench.Report("now", {}, {}, [])
+    bench.bench_live(report, tmp_path)
+    assert [(b.corpus, b.kind) for b in report.builds] == [
+        ("the real site", "full"),
+        ("the real site", "live edit"),
+    ]
+    full, edit = report.builds
+    assert full.ok and edit.ok, (full.note, edit.note)
+    assert edit.note.startswith("blog/") and edit.note.endswith(" saved")
+    assert edit.pages == full.pages  # the rebuild keeps every page
+    assert "A paragraph added while previewing" in next(
+        p.read_text(encoding="utf-8")
+        for p in (tmp_path / "live" / "html" / "blog").glob("*.html")
+        if edit.note.split("/")[1].split(".")[0] in p.name
+    )

@@ -442,6 +442,7 @@ def test_contributor_guide_lists_every_warning_subtype_and_setting(built_site: P
     from sphinx_evidence.citations.config import CitationsConfig
     from sphinx_evidence.core.warnings import Warn
     from sphinx_evidence.glossary.config import GlossaryConfig
+    from sphinx_evidence.navcache import NavigationConfig
     from sphinx_evidence.pdf.config import PdfConfig
 
     soup = BeautifulSoup((built_site / "contributing.html").read_text(), "html.parser")
@@ -455,6 +456,7 @@ def test_contributor_guide_lists_every_warning_subtype_and_setting(built_site: P
         ("evidence_pdf", PdfConfig),
         ("evidence_citations", CitationsConfig),
         ("evidence_a11y", A11yConfig),
+        ("evidence_navigation", NavigationConfig),
     ]:
         for field in dataclasses.fields(cls):
             assert f"{prefix}_{field.name}" in cells

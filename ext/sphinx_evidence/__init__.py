@@ -13,7 +13,9 @@ guide, generated from the code).
   sphinxcontrib-bibtex, with the house bibliography style of :mod:`.bib`;
 * :mod:`.blog`: blog post headers and post lists from front matter;
 * :mod:`.pdf`: accessible PDFs written with WeasyPrint;
-* :mod:`.a11y`: fixes for stock Sphinx, furo and sphinx-design accessibility failures.
+* :mod:`.a11y`: fixes for stock Sphinx, furo and sphinx-design accessibility failures;
+* :mod:`.navcache`: furo's navigation tree rendered once per build, not once per page
+  (the same pages, faster).
 
 Shared pieces live in :mod:`.core`; :mod:`.bib` is the BibTeX data layer, plain Python
 that does not import Sphinx.
@@ -35,6 +37,7 @@ FEATURES = (
     "sphinx_evidence.blog",
     "sphinx_evidence.pdf",
     "sphinx_evidence.a11y",
+    "sphinx_evidence.navcache",
 )
 
 __all__ = ["FEATURES", "__version__", "setup"]

@@ -40,7 +40,7 @@ if str(REPO) not in sys.path:  # run as a script: make ``tests.bench`` importabl
 
 from tests.bench.corpus import CorpusSpec, edit_one_page, generate  # noqa: E402
 
-DEFAULT_SIZES = ("200x1000x100", "400x2000x500")
+DEFAULT_SIZES = ("150x750x75", "300x1500x150")
 QUICK_SIZES = ("12x60x15",)
 RECORD_PATH = REPO / "docs" / "_data" / "bench.md.inc"
 PROBE = """
@@ -193,6 +193,7 @@ def run_build(
     autolink: bool = True,
     jobs: int = 1,
     timeout: float = 1800,
+    extra: tuple[str, ...] = (),
 ) -> tuple[float, float, float, int, int]:
     """Run one sphinx-build; return (seconds, CPU seconds, peak MB, return code, warnings)."""
     env = dict(os.environ, BENCH_AUTOLINK="1" if autolink else "0", PYTHONHASHSEED="0")
@@ -206,6 +207,7 @@ def run_build(
         builder,
         "-j",
         str(jobs),
+        *extra,
         "-d",
         str(out / ".doctrees"),
         str(src),
@@ -271,7 +273,7 @@ def measure(
     """Run a build (a full or PDF build ``repeat`` times from scratch, keeping the run
     with the least CPU time) and record it in ``report``."""
     runs = []
-    for attempt in range(1 if kind == "incremental" else max(repeat, 1)):
+    for attempt in range(1 if kind in {"incremental", "live edit"} else max(repeat, 1)):
         if attempt:
             shutil.rmtree(out, ignore_errors=True)
         runs.append(run_build(src, out, builder, out.parent / f"{out.name}-{kind}.log", **kwargs))
@@ -320,6 +322,38 @@ def _ratio(what: str, corpus: str, num: Build, den: Build) -> dict[str, Any]:
     return {"corpus": corpus, "what": what, "ratio": wall, "cpu_ratio": cpu}
 
 
+def _memory_ratio(what: str, corpus: str, num: Build, den: Build) -> dict[str, Any]:
+    """Peak-memory ratio of two builds, in the ``ratio`` column (no CPU time to compare)."""
+    value = None
+    if num.ok and den.ok and num.peak_mb and den.peak_mb:
+        value = round(num.peak_mb / den.peak_mb, 2)
+    return {"corpus": corpus, "what": what, "ratio": value, "cpu_ratio": None}
+
+
+def growth(report: Report) -> None:
+    """time(2N) / time(N) of each stack, for each corpus twice the size of another."""
+    full = {
+        (b.corpus, b.stack): b
+        for b in report.builds
+        if b.kind == "full" and b.corpus[0].isdigit()  # generated corpora, not the real site
+    }
+    sizes = {b.corpus: int(b.corpus.split()[0]) for b in full.values()}
+    for small, n in sizes.items():
+        for large, m in sizes.items():
+            if m != 2 * n:
+                continue
+            for stack in ("stock", "ours"):
+                if (small, stack) in full and (large, stack) in full:
+                    report.ratios.append(
+                        _ratio(
+                            f"growth {n} -> {m} pages, {stack}",
+                            large,
+                            full[(large, stack)],
+                            full[(small, stack)],
+                        )
+                    )
+
+
 def bench_corpus(
     report: Report,
     spec: CorpusSpec,
@@ -328,10 +362,12 @@ def bench_corpus(
     incremental: bool = True,
     parallel: bool = False,
     repeat: int = 1,
+    ours_parallel: bool = False,
 ) -> None:
     """Full builds of one corpus (stock, ours, ours without auto-linking; with
-    ``parallel`` also stock and ours with ``-j 2``), then, if ``incremental``, a one-page
-    edit rebuilt by stock and ours."""
+    ``parallel`` also stock and ours with ``-j 2``, with ``ours_parallel`` ours only), then,
+    if ``incremental``, a one-page edit rebuilt by stock and ours, and ours built clean
+    again to compare the pages."""
     label = spec.label
     print(f"corpus {label}", flush=True)
     base = work / f"{spec.pages}x{spec.entries}x{spec.terms}"
@@ -362,13 +398,13 @@ def bench_corpus(
         stock_j2 = measure(
             report, label, "stock, -j 2", "full", stock_src, base / "stock-j2", jobs=2
         )
+        report.ratios.append(_ratio("full build, stock -j 2 / stock", label, stock_j2, stock))
+    if parallel or ours_parallel:
         ours_j2 = measure(
             report, label, "ours, -j 2", "full", ours_src, base / "ours-j2", jobs=2, repeat=repeat
         )
-        report.ratios += [
-            _ratio("full build, stock -j 2 / stock", label, stock_j2, stock),
-            _ratio("full build, ours -j 2 / ours", label, ours_j2, ours),
-        ]
+        report.ratios.append(_ratio("full build, ours -j 2 / ours", label, ours_j2, ours))
+    report.ratios.append(_memory_ratio("peak memory, ours / stock", label, ours, stock))
     if not incremental:
         return
     edit_one_page(stock_src, spec)
@@ -380,14 +416,61 @@ def bench_corpus(
         report, label, "ours", "incremental", ours_src, base / "ours", jobs=jobs, repeat=repeat
     )
     report.ratios.append(_ratio("one-page edit, ours / stock", label, ours_inc, stock_inc))
+    clean = measure(
+        report, label, "ours", "clean after edit", ours_src, base / "ours-clean", jobs=jobs
+    )
+    differ = different_pages(base / "ours", base / "ours-clean")
+    ours_inc.note = (
+        "pages equal a clean build's"
+        if clean.ok and not differ
+        else f"{len(differ)} pages differ from a clean build's: {', '.join(differ[:3])}"
+    )
+
+
+def different_pages(built: Path, clean: Path) -> list[str]:
+    """HTML files (by path) that are not byte for byte the same in the two output folders."""
+
+    def pages(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in out.rglob("*.html")
+            if ".doctrees" not in p.parts
+        }
+
+    first, second = pages(built), pages(clean)
+    return sorted(n for n in first.keys() | second.keys() if first.get(n) != second.get(n))
+
+
+def copy_site(site: Path) -> Path:
+    """A fresh copy of the real site (docs/ and references.bib) in ``site``."""
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(REPO / "docs", site / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copy(REPO / "references.bib", site / "references.bib")
+    return site / "docs"
+
+
+LIVE_ARGS = ("-n", "--keep-going")
+"""What ``nox -s docs-live`` passes to each sphinx-build it runs (one process per save)."""
+
+
+def bench_live(report: Report, work: Path) -> None:
+    """The real site as ``docs-live`` rebuilds it: a full build, then one page saved with a
+    new paragraph and the incremental build sphinx-autobuild runs for it."""
+    print("the real site, as docs-live rebuilds it", flush=True)
+    src = copy_site(work / "live")
+    out = work / "live" / "html"
+    measure(report, "the real site", "ours", "full", src, out, extra=LIVE_ARGS)
+    page = sorted(p for p in (src / "blog").glob("*.md") if p.name != "index.md")[0]
+    with page.open("a", encoding="utf-8") as handle:
+        handle.write("\nA paragraph added while previewing the site.\n")
+    edit = measure(report, "the real site", "ours", "live edit", src, out, extra=LIVE_ARGS)
+    edit.note = f"{page.relative_to(src).as_posix()} saved"
 
 
 def bench_pdf(report: Report, spec: CorpusSpec, work: Path, repeat: int = 1) -> None:
     print("PDF builds (evidencepdf)", flush=True)
     site = work / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(REPO / "docs", site / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copy(REPO / "references.bib", site / "references.bib")
+    copy_site(site)
     measure(
         report,
         "the real site",
@@ -425,7 +508,7 @@ def targets(report: Report) -> list[tuple[str, str, str]]:
     """(target from the issues, what was measured, met?) for the last run."""
     rows: list[tuple[str, str, str]] = []
     ratios = {(r["corpus"], r["what"]): r for r in report.ratios}
-    full = [b for b in report.builds if b.kind == "full"]
+    full = [b for b in report.builds if b.kind == "full" and b.corpus[0].isdigit()]
     if full:
         largest = max(full, key=lambda b: int(b.corpus.split()[0])).corpus
         for what, limit, target in (
@@ -447,6 +530,7 @@ def targets(report: Report) -> list[tuple[str, str, str]]:
             verdict = "n/a" if value is None else ("yes" if value < limit else "**no**")
             measured = f"{what}: {_fmt(r['ratio'], 2)} wall, {_fmt(r['cpu_ratio'], 2)} CPU"
             rows.append((f"{target} ({largest})", measured, verdict))
+    rows += speed_targets(report)
     for b in report.builds:
         if b.kind == "pdf" and b.corpus == "the real site":
             taken = b.cpu_seconds if b.cpu_seconds is not None else b.seconds
@@ -458,6 +542,51 @@ def targets(report: Report) -> list[tuple[str, str, str]]:
                     verdict,
                 )
             )
+    return rows
+
+
+FULL_BUILD_TARGETS = {150: 0.6, 300: 0.45}
+"""Issue 13: full build, ours / stock (CPU time), at N pages."""
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    return "n/a" if value is None else ("yes" if value <= limit else "**no**")
+
+
+def speed_targets(report: Report) -> list[tuple[str, str, str]]:
+    """The performance issue's targets (issue 13) that this run measured."""
+    rows: list[tuple[str, str, str]] = []
+    for r in report.ratios:
+        pages = int(r["corpus"].split()[0]) if r["corpus"][0].isdigit() else 0
+        wall, cpu = r["ratio"], r["cpu_ratio"]
+        measured = f"{r['what']}: {_fmt(wall, 2)} wall, {_fmt(cpu, 2)} CPU"
+        if r["what"] == "full build, ours / stock" and pages in FULL_BUILD_TARGETS:
+            limit = FULL_BUILD_TARGETS[pages]
+            rows.append((f"full build, ours / stock <= {limit} (N = {pages})", measured,
+                         _verdict(cpu, limit)))  # fmt: skip
+        elif r["what"].startswith("growth") and r["what"].endswith(", ours"):
+            rows.append(("growth time(2N) / time(N), ours <= 2.2", measured, _verdict(cpu, 2.2)))
+        elif r["what"] == "one-page edit, ours / stock":
+            inc = next(
+                b for b in report.builds
+                if b.corpus == r["corpus"] and b.stack == "ours" and b.kind == "incremental"
+            )  # fmt: skip
+            equal = inc.note == "pages equal a clean build's"
+            verdict = _verdict(cpu, 0.5) if equal else "**no**"
+            rows.append((f"one-page edit, ours / stock <= 0.5, pages equal a clean build's "
+                         f"({r['corpus']})", f"{measured}; {inc.note or 'not compared'}",
+                         verdict))  # fmt: skip
+        elif r["what"] == "peak memory, ours / stock":
+            rows.append((f"peak memory, ours / stock <= 1.1 ({r['corpus']})",
+                         f"{_fmt(wall, 2)}", _verdict(wall, 1.1)))  # fmt: skip
+        elif r["what"] == "full build, ours -j 2 / ours" and pages == 300:
+            rows.append(("-j 2 / -j 1, ours <= 0.8 (N = 300; wall time)", measured,
+                         _verdict(wall, 0.8)))  # fmt: skip
+    for b in report.builds:
+        if b.kind == "live edit":
+            rows.append(("real site, docs-live save -> rebuilt page <= 2 s",
+                         f"{_fmt(b.seconds)} s wall, {_fmt(b.cpu_seconds)} s CPU",
+                         _verdict(b.cpu_seconds if b.ok else None, 2.0)))  # fmt: skip
     return rows
 
 
@@ -532,6 +661,7 @@ def run(
     parallel: bool = False,
     repeat: int = 1,
     record: Path | None = None,
+    live: bool = True,
 ) -> Report:
     """Run the whole benchmark; write ``results.json`` and ``results.md`` into ``out``."""
     work = out / "work"
@@ -564,10 +694,21 @@ def run(
             f"Each full and PDF build was run {repeat} times from scratch; the table shows "
             "the run with the least CPU time."
         )
+    largest = max(sizes, key=lambda s: s.pages)
     for spec in sizes:
         bench_corpus(
-            report, spec, work, jobs, incremental=spec is sizes[0], parallel=parallel, repeat=repeat
+            report,
+            spec,
+            work,
+            jobs,
+            incremental=spec is sizes[0],
+            parallel=parallel,
+            repeat=repeat,
+            ours_parallel=spec is largest and len(sizes) > 1,
         )
+    growth(report)
+    if live:
+        bench_live(report, work)
     if not pdf:
         report.notes.append("PDF builds were not run (`--no-pdf`).")
     elif report.features.get("evidencepdf builder"):
@@ -599,6 +740,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "build" / "bench")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="sphinx-build -j")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF builds")
+    parser.add_argument(
+        "--no-live", action="store_true", help="skip the real site's docs-live rebuild"
+    )
     parser.add_argument(
         "--parallel", action="store_true", help="also build stock and ours with -j 2"
     )
@@ -644,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         parallel=args.parallel,
         repeat=args.repeat,
         record=RECORD_PATH if args.record else None,
+        live=not args.no_live,
     )
     return 0 if all(b.ok for b in report.builds) else 1
 

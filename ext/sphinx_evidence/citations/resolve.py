@@ -11,6 +11,7 @@ from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinx_evidence.access.levels import access_config
 from sphinx_evidence.bib.load import BibCache
 from sphinx_evidence.citations import readinglist as rl
+from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import EvidenceBibDomain, domain_of
 from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.text import digest
@@ -95,11 +96,13 @@ def _fingerprints(env: BuildEnvironment, domain: EvidenceBibDomain) -> dict[str,
             for key in keys:
                 add(docname, _entry_state(cache, key))
     where = {c.key: c for c in stock.citations}
+    cited_on = citations_config(env.config).cited_on
     for citation in stock.citations:
         docname = citation.bibliography_key.docname
         pages = domain.cited_on.get(citation.key, ())
         add(docname, f"bib {citation.citation_id} {_entry_state(cache, citation.key)}")
-        add(docname, "cited on " + " ".join(f"{p}={title(p)}" for p in pages))
+        if cited_on:  # "Cited on" is written only when the site asks for it
+            add(docname, "cited on " + " ".join(f"{p}={title(p)}" for p in pages))
     for ref in stock.citation_refs:
         for target in ref.targets:
             found = where.get(target.key)

@@ -231,7 +231,9 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for key in domain.mentions(docname):
             entry = by_key[key]
             parts.append((entry.signature(), [labels.get(k) for k in entry.cite_keys]))
-        for entry in domain.data["entries"].get(docname, []):
+        for entry in domain.data["entries"].get(docname, []) if cfg.backlinks else ():
+            # "Used on" lists are written only with backlinks on: otherwise who mentions
+            # an entry does not change its page (nor, then, its parents' in the toctree)
             pages = backlinks(env, entry, cfg.backlinks_exclude)
             parts.append([(doc, page_title(env, doc)) for doc in pages])
         new[docname] = digest(parts)
