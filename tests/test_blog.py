@@ -121,7 +121,7 @@ def test_post_header(app: SphinxTestApp) -> None:
     assert lines == [
         "By Ann Author and Bob Writer , November 2019",
         "Tags: STP",
-        "First published on the Example blog : https://example.org/first .",
+        "First published on the Example blog <https://example.org/first> .",
     ]
     time = header.select_one("time.evidence-post-date")
     assert time is not None and time["datetime"] == "2019-11"
@@ -129,6 +129,8 @@ def test_post_header(app: SphinxTestApp) -> None:
     assert tag is not None and tag["href"] == "tags/stp.html"
     original = header.select_one(".evidence-post-original a")
     assert original is not None and original["href"] == "https://example.org/first"
+    assert original.get_text() == "Example blog"  # the name is the link, not the address
+    assert "evidence-print-url" in header.select_one(".evidence-post-original span")["class"]
     undated = _article(app, "blog/third.html").select_one(".evidence-post-byline")
     assert _text(undated) == "By Dan Scribe (date of first publication not known)"
 
@@ -197,7 +199,7 @@ def test_other_builders(tmp_path: Path, builder: str) -> None:
     if builder == "text":
         first = (tmp_path / "text" / "blog" / "first.txt").read_text(encoding="utf-8")
         assert "By **Ann Author and Bob Writer**, November 2019" in first
-        assert "First published on the *Example blog*: https://example.org/first." in first
+        assert "First published on the *Example blog* <https://example.org/first>." in first
         index = (tmp_path / "text" / "blog" / "index.txt").read_text(encoding="utf-8")
         assert index.index("Second post") < index.index("First post") < index.index("Third post")
     if builder == "latex":

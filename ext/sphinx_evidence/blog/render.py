@@ -26,7 +26,7 @@ from sphinx_evidence.blog.meta import (
 )
 from sphinx_evidence.blog.tags import tag_items, taglist
 from sphinx_evidence.core import config as cfg
-from sphinx_evidence.core.nodes import page_link, post_date
+from sphinx_evidence.core.nodes import page_link, post_date, print_url
 from sphinx_evidence.core.text import suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 
@@ -81,13 +81,14 @@ def _byline(post: Post) -> nodes.paragraph:
 def _original(post: Post) -> nodes.paragraph:
     para = nodes.paragraph(classes=["evidence-post-original"])
     para += nodes.Text("First published ")
-    if post.publication:
+    if post.publication:  # the blog's name is the link; its address is printed on paper
         para += nodes.Text("on the ")
-        para += nodes.emphasis(post.publication, post.publication)
-        para += nodes.Text(": ")
+        name = nodes.emphasis(post.publication, post.publication)
+        para += nodes.reference("", "", name, refuri=post.original)
+        para += print_url(post.original)
     else:
         para += nodes.Text("at ")
-    para += nodes.reference(post.original, post.original, refuri=post.original)
+        para += nodes.reference(post.original, post.original, refuri=post.original)
     para += nodes.Text(".")
     return para
 

@@ -22,18 +22,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx_evidence.bib.latex import plain
 from sphinx_evidence.bib.links import entry_link, safe_url
 from sphinx_evidence.citations.config import CitationsConfig, citations_config
+from sphinx_evidence.core.nodes import PRINT_URL, print_url
 from sphinx_evidence.core.warnings import Warn, warn
 
-PRINT_URL = "evidence-print-url"
 NO_LINK = "No online copy known."
 ASK = "Ask your library and knowledge service"
 SEARCH = "Search for this title"
-
-
-def print_url(href: str) -> nodes.inline:
-    """`` <https://...>``: the address of a linked title, for print (never indexed)."""
-    text = f" <{href}>"
-    return nodes.inline(text, text, classes=[PRINT_URL, "no-search"])
 
 
 def add_print_urls(item: nodes.Element) -> None:

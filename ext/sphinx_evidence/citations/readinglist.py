@@ -53,8 +53,8 @@ from sphinx_evidence.bib.style import EvidenceStyle
 from sphinx_evidence.bib.types import FAMILIES
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
-from sphinx_evidence.citations.entry import index_entry, print_url, supply_label, way_in
-from sphinx_evidence.core.nodes import disclosure
+from sphinx_evidence.citations.entry import index_entry, supply_label, way_in
+from sphinx_evidence.core.nodes import disclosure, print_url
 from sphinx_evidence.core.text import safe_id, suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 

@@ -6,6 +6,8 @@
   elsewhere; :class:`post_date`: ``<time datetime>`` in HTML, text elsewhere.
 * :func:`add_node_everywhere`: register a node with an HTML visitor and a plain fallback
   for latex, text, man and texinfo, so no builder meets a node it cannot write.
+* :func:`print_url`: the address of a linked title, shown only on paper (class
+  ``evidence-print-url``; each feature's stylesheet hides it on screen).
 * :func:`page_title`, :func:`page_link`: a page's title as text, and a link to a page that
   every builder resolves (written once for "Used on", "Cited on", post tags and lists).
 * :func:`previous_handler`: the visitor pair registered for a node before ours (another
@@ -171,3 +173,13 @@ def page_link(
     )
     ref += nodes.inline(text, text, classes=list(classes))
     return ref
+
+
+#: The class of an address printed after its linked title (hidden on screen).
+PRINT_URL = "evidence-print-url"
+
+
+def print_url(href: str) -> nodes.inline:
+    """`` <https://...>``: the address of a linked title, for print (never indexed)."""
+    text = f" <{href}>"
+    return nodes.inline(text, text, classes=[PRINT_URL, "no-search"])
