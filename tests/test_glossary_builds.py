@@ -178,3 +178,20 @@ def test_other_builders(tmp_path: Path) -> None:
     auto = [a.get_text() for a in soup.select("a.evidence-autolink")]
     assert auto.count("STP") == 2
     assert [a.get_text() for a in soup.select("a.evidence-term")].count("STP") == 3
+
+
+def test_backlinks_to_a_page_outside_the_latex_document(tmp_path: Path) -> None:
+    """An orphan page (in no toctree, so not in the LaTeX document) that uses a term: the
+    LaTeX build leaves it out of "Used on" instead of failing; HTML still lists it."""
+    src = _copy(tmp_path / "src")
+    (src / "aside.md").write_text(
+        "---\norphan: true\n---\n# Aside\n\nA {term}`STP` on a page of its own.\n",
+        encoding="utf-8",
+    )
+    result = sphinx_build(src, tmp_path / "latex", "latex")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    latex = next((tmp_path / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    assert "Used on:" in latex and "Aside" not in latex
+    html = _build(src, tmp_path / "html")
+    assert "aside.html" in _backlinks(html["glossary.html"], "term-STP")

@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
@@ -216,7 +217,11 @@ class GlossaryLinks(SphinxPostTransform):
                 entry = self.by_key.get(f"{doc}#{terms[0]['ids'][0]}")
                 if entry is None:
                     continue
-                pages = backlinks(self.env, entry, self.cfg.backlinks_exclude)
+                pages = [
+                    page
+                    for page in backlinks(self.env, entry, self.cfg.backlinks_exclude)
+                    if self.has_uri(page)
+                ]
                 if not pages:
                     continue
                 para = nodes.paragraph("", "", classes=["evidence-term-backlinks", "no-search"])
@@ -239,6 +244,14 @@ class GlossaryLinks(SphinxPostTransform):
                     definition += box
                 else:
                     definition += para
+
+    def has_uri(self, page: str) -> bool:
+        """Whether this output can link to ``page`` (a LaTeX document holds only some)."""
+        try:
+            self.builder.get_relative_uri(self.fromdoc, page)
+        except NoUri:
+            return False
+        return True
 
     # -- A-Z ---------------------------------------------------------------------------
     def add_az(self) -> None:
