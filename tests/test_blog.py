@@ -130,7 +130,8 @@ def test_post_header(app: SphinxTestApp) -> None:
     original = header.select_one(".evidence-post-original a")
     assert original is not None and original["href"] == "https://example.org/first"
     assert original.get_text() == "Example blog"  # the name is the link, not the address
-    assert "evidence-print-url" in header.select_one(".evidence-post-original span")["class"]
+    printed = header.select_one(".evidence-post-original span")
+    assert printed is not None and "evidence-print-url" in printed["class"]
     undated = _article(app, "blog/third.html").select_one(".evidence-post-byline")
     assert _text(undated) == "By Dan Scribe (date of first publication not known)"
 
