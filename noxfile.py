@@ -157,7 +157,10 @@ def serve_until_stopped(command: Sequence[str], env: dict[str, str] | None = Non
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt(signum)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # SIGINT too: a process started in the background (or by a test runner's worker)
+    # inherits it ignored, and Python then never turns it into KeyboardInterrupt
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, stop) for sig in signals}
     try:
         return process.wait()
     except KeyboardInterrupt:

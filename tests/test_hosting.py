@@ -339,6 +339,8 @@ def test_live_server_rebuilds_on_save_and_stops_with_its_session(
          "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
          f"sys.exit(module.serve_until_stopped({command!r}) > 0)\n"],
         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # started as a background job is: Ctrl-C inherited ignored (test runners' workers too)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/index.html"
     try:
