@@ -297,3 +297,25 @@ def test_beside_another_cite_domain_the_citations_stand_aside(
     assert "Traceback" not in result.stderr
     assert "a 'cite' domain is already registered (othercite.CiteDomain)" in result.stderr
     assert "[evidence.config]" in result.stderr
+
+
+def test_bibtex_overrides_on_the_command_line_work_when_we_set_up_bibtex(tmp_path: Path) -> None:
+    """A site that lists only ``sphinx_evidence`` (which sets up sphinxcontrib-bibtex at
+    ``config-inited``): ``-D bibtex_...`` is applied and not called unknown; a name
+    sphinxcontrib-bibtex does not have still is."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "extensions = ['sphinx_evidence']\nbibtex_bibfiles = ['refs.bib']\n", encoding="utf-8"
+    )
+    (src / "refs.bib").write_text("@misc{a, title={T}, author={A B}, year={2020}}\n", "utf-8")
+    (src / "index.rst").write_text("T\n=\n\n:cite:p:`a`\n\n.. bibliography::\n", "utf-8")
+    result = sphinx_build(
+        src, tmp_path / "html", "html", "-D", "bibtex_default_style=plain",
+        "-D", "bibtex_nonsense=1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "'bibtex_default_style'" not in result.stderr
+    assert "unknown config value 'bibtex_nonsense' in override" in result.stderr
+    soup = BeautifulSoup((tmp_path / "html" / "index.html").read_text("utf-8"), "html.parser")
+    assert [label.get_text() for label in soup.select(".label")][:1] == ["[1]"]  # plain

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ import sphinxcontrib.bibtex.plugin
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.locale import __
+from sphinx.util import logging as sphinx_logging
 from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinxcontrib.bibtex.foot_domain import BibtexFootDomain
 
@@ -110,14 +113,47 @@ def foreign_cite_domain(app: Sphinx) -> bool:
     return True
 
 
+class _LateBibtexOverrides(logging.Filter):
+    """Sphinx checks ``-D`` overrides before ``config-inited``, when the sphinxcontrib-bibtex
+    that we set up then has not yet registered its settings, and calls ``-D bibtex_...``
+    unknown. The value is applied once the setting is registered, so the report waits
+    until then, and is made only for a name that is still unknown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = str((record.args or ("",))[0])  # type: ignore[index]
+        unknown = str(record.msg).startswith("unknown config value %r in override")
+        if unknown and name.startswith("bibtex_"):
+            self.held.append(name)
+            return False
+        return True
+
+    def report_unknown(self, config: Config) -> None:
+        for name in self.held:
+            if name not in config:
+                sphinx_logger.warning(__("unknown config value %r in override, ignoring"), name)
+        self.held.clear()
+
+
+_OVERRIDES = _LateBibtexOverrides()
+_CONFIG_LOGGER = logging.getLogger("sphinx.sphinx.config")
+sphinx_logger = sphinx_logging.getLogger("sphinx.config")
+
+
 def _set_up_once_configured(app: Sphinx, config: Config) -> None:
     """Every extension of the site is set up by now, whatever its place in ``extensions``:
     set up sphinxcontrib-bibtex and the citations unless another ``cite`` domain is there.
     (In ``setup()`` itself, an extension listed after ours that registers ``cite`` would
     crash on the name that sphinxcontrib-bibtex had taken.)"""
+    _CONFIG_LOGGER.removeFilter(_OVERRIDES)
     if foreign_cite_domain(app):
+        _OVERRIDES.report_unknown(config)
         return
     app.setup_extension("sphinxcontrib.bibtex")
+    _OVERRIDES.report_unknown(config)
     setup_citations(app)
     _config_inited(app, config)
 
@@ -127,5 +163,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     styles by name, ``{reading-list}``; the rest is off until a setting turns it on."""
     app.setup_extension("sphinx_evidence.access")  # badges of entries with an access field
     cfg.register(app, PREFIX, CitationsConfig)
+    if "sphinxcontrib.bibtex" not in app.config.extensions:
+        _CONFIG_LOGGER.addFilter(_OVERRIDES)
     app.connect("config-inited", _set_up_once_configured, priority=100)
     return extension_metadata()
