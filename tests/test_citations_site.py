@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,20 +13,15 @@ from pybtex.database import parse_file
 
 from sphinx_evidence.bib.dates import sort_date
 from sphinx_evidence.bib.latex import plain
-from tests.conftest import REPO, copy_site
-from tests.helpers import sphinx_build
+from tests.conftest import REPO
 
 BRIEF = "briefs/place-based-systems-of-care.html"
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    tmp = tmp_path_factory.mktemp("real-site")
-    docs = copy_site(tmp)
-    result = sphinx_build(docs, tmp / "html", "html", "-n")
-    assert result.returncode == 0, result.stderr
-    assert "[evidence." not in result.stderr, result.stderr
-    yield tmp / "html"
+@pytest.fixture
+def html(real_site_html: Path) -> Path:
+    """The real site, built once for the tests that read it (``conftest.real_site_html``)."""
+    return real_site_html
 
 
 def _ascii(text: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from sphinx_evidence.bib.links import entry_link
 from sphinx_evidence.citations.config import CitationsConfig
 from sphinx_evidence.citations.entry import search_href, way_in
 from tests.browser import chromium, serve
-from tests.conftest import REPO, copy_site
+from tests.conftest import REPO
 from tests.helpers import sphinx_build
 
 BRIEF = "briefs/place-based-systems-of-care.html"
@@ -34,14 +33,10 @@ PROVENANCE = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    tmp = tmp_path_factory.mktemp("reader-site")
-    docs = copy_site(tmp)
-    result = sphinx_build(docs, tmp / "html", "html", "-n")
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    yield tmp / "html"
+@pytest.fixture
+def html(real_site_html: Path) -> Path:
+    """The real site, built once for the tests that read it (``conftest.real_site_html``)."""
+    return real_site_html
 
 
 def _soup(html: Path, page: str) -> Any:
