@@ -195,8 +195,9 @@ def docs_live(session: nox.Session) -> None:
     out = BUILD / "live"
     session.log(f"Building into {out.relative_to(ROOT)}/; serving http://127.0.0.1:8000/")
     session.log("Press Ctrl-C to stop the server.")
+    # sphinx-autobuild, each rebuild forked from a process with the stack imported
     command = [
-        str(Path(session.bin) / "sphinx-autobuild"),
+        str(Path(session.bin) / "python"), "-m", "sphinx_evidence.live",
         "-n", "--keep-going", "-d", str(DOCTREES / "live"),
         "docs", str(out),
         "--host", "127.0.0.1", "--port", "8000",

@@ -10,23 +10,47 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+import sphinx_evidence
+from sphinx_evidence.live.forkserver import STACK, ForkServer
+
 
 def sphinx_build(
     src: Path, out: Path, builder: str = "html", *args: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run sphinx-build in a subprocess (as a user would) and return the finished process.
+    """Run sphinx-build in a process of its own (as a user would) and return the finished
+    process. The process is forked from a :mod:`sphinx_evidence.live.forkserver` that has
+    the stack and this package imported already (``EVIDENCE_TEST_FORK=0``: a new
+    interpreter each time). The code under test does not change while the tests run, so
+    the package can be imported in advance too.
 
     Colour is off (CI sets ``FORCE_COLOR``), so tests can read the warnings as plain text.
     """
     env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "PY_COLORS"}}
     env["NO_COLOR"] = "1"
+    argv = ["--no-color", "-b", builder, *args, str(src), str(out)]
+    forks = _fork_server()
+    if forks is not None:
+        return forks.run(argv, env)
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "--no-color", "-b", builder, *args, str(src), str(out)],
+        [sys.executable, "-m", "sphinx", *argv],
         capture_output=True,
         text=True,
         check=False,
         env=env,
     )
+
+
+_SERVER: ForkServer | None = None
+
+
+def _fork_server() -> ForkServer | None:
+    """This test process's fork server, started on first use; None when turned off."""
+    global _SERVER
+    if os.environ.get("EVIDENCE_TEST_FORK", "1") == "0" or not hasattr(os, "fork"):
+        return None
+    if _SERVER is None or not _SERVER.alive():
+        _SERVER = ForkServer([*STACK, "sphinx_evidence", *sphinx_evidence.FEATURES])
+    return _SERVER
 
 
 def html_pages(html_dir: Path) -> Iterator[tuple[str, BeautifulSoup]]:

@@ -329,9 +329,10 @@ def test_live_server_rebuilds_on_save_and_stops_with_its_session(
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     port = _free_port()
-    autobuild = Path(sys.executable).parent / "sphinx-autobuild"
-    command = [str(autobuild), str(src), str(tmp_path / "out"), "--host", "127.0.0.1",
-               "--port", str(port), "-d", str(tmp_path / "doctrees")]  # fmt: skip
+    # as nox -s docs-live runs it: sphinx-autobuild with forked builds
+    command = [sys.executable, "-m", "sphinx_evidence.live", str(src), str(tmp_path / "out"),
+               "--host", "127.0.0.1", "--port", str(port),
+               "-d", str(tmp_path / "doctrees")]  # fmt: skip
     runner = subprocess.Popen(
         [sys.executable, "-c",
          "import importlib.util, sys\n"

@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script: make ``tests.bench`` importable
     sys.path.insert(0, str(REPO))
 
+from tests.bench import live  # noqa: E402
 from tests.bench.corpus import CorpusSpec, edit_one_page, generate  # noqa: E402
 
 DEFAULT_SIZES = ("150x750x75", "300x1500x150")
@@ -450,21 +451,37 @@ def copy_site(site: Path) -> Path:
 
 
 LIVE_ARGS = ("-n", "--keep-going")
-"""What ``nox -s docs-live`` passes to each sphinx-build it runs (one process per save)."""
+"""What ``nox -s docs-live`` passes to its builds."""
+LIVE_SAVES = 3
 
 
-def bench_live(report: Report, work: Path) -> None:
-    """The real site as ``docs-live`` rebuilds it: a full build, then one page saved with a
-    new paragraph and the incremental build sphinx-autobuild runs for it."""
+def bench_live(report: Report, work: Path, saves: int = LIVE_SAVES) -> None:
+    """The real site in the live preview: a full build, then ``nox -s docs-live``'s own
+    command started on it and one page saved ``saves`` times, each save timed until the
+    preview has rebuilt (the median is kept)."""
     print("the real site, as docs-live rebuilds it", flush=True)
     src = copy_site(work / "live")
     out = work / "live" / "html"
     measure(report, "the real site", "ours", "full", src, out, extra=LIVE_ARGS)
     page = sorted(p for p in (src / "blog").glob("*.md") if p.name != "index.md")[0]
-    with page.open("a", encoding="utf-8") as handle:
-        handle.write("\nA paragraph added while previewing the site.\n")
-    edit = measure(report, "the real site", "ours", "live edit", src, out, extra=LIVE_ARGS)
-    edit.note = f"{page.relative_to(src).as_posix()} saved"
+    html = out / page.relative_to(src).with_suffix(".html")
+    run = live.run_live(src, out, page, html, out.parent / "live-edit.log", LIVE_ARGS, saves)
+    shown = ", ".join(f"{s:.2f}" for s in run.seconds)
+    build = Build(
+        "the real site",
+        "ours",
+        "live edit",
+        live.median(run.seconds),
+        live.median(run.cpu_seconds),
+        None,
+        run.returncode,
+        run.warnings,
+        _count_pages(out, "html"),
+        _count_term_links(out, "html"),
+        f"{page.relative_to(src).as_posix()} saved {len(run.seconds)} times ({shown} s)",
+    )
+    report.builds.append(build)
+    print(f"  {'ours':<22} {'live edit':<12} {shown} s (save -> rebuilt)", flush=True)
 
 
 def bench_pdf(report: Report, spec: CorpusSpec, work: Path, repeat: int = 1) -> None:
@@ -585,8 +602,9 @@ def speed_targets(report: Report) -> list[tuple[str, str, str]]:
     for b in report.builds:
         if b.kind == "live edit":
             rows.append(("real site, docs-live save -> rebuilt page <= 2 s",
-                         f"{_fmt(b.seconds)} s wall, {_fmt(b.cpu_seconds)} s CPU",
-                         _verdict(b.cpu_seconds if b.ok else None, 2.0)))  # fmt: skip
+                         f"{_fmt(b.seconds)} s (median of {LIVE_SAVES} saves), "
+                         f"{_fmt(b.cpu_seconds)} s CPU",
+                         _verdict(b.seconds if b.ok else None, 2.0)))  # fmt: skip
     return rows
 
 

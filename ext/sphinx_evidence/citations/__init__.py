@@ -31,6 +31,7 @@ from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinxcontrib.bibtex.foot_domain import BibtexFootDomain
 
 from sphinx_evidence.bib.style import EvidenceStyle
+from sphinx_evidence.citations import plugins
 from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.citestyle import EvidenceReferenceStyle
 from sphinx_evidence.citations.config import PREFIX, CitationsConfig, citations_config
@@ -62,6 +63,7 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 
 def setup_citations(app: Sphinx) -> None:
     """Register the citations feature with app (sphinxcontrib-bibtex is set up already)."""
+    plugins.look_up_once()
     # the house styles by name, also where the package's entry points are not installed
     pybtex.plugin.register_plugin("pybtex.style.formatting", "evidence", EvidenceStyle)
     sphinxcontrib.bibtex.plugin.register_plugin(

@@ -1,0 +1,90 @@
+"""The fork server behind the live preview and the test suite's builds, and the plugin
+lookups made once per process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pybtex.plugin
+import pytest
+
+from sphinx_evidence.citations import plugins
+from sphinx_evidence.live.forkserver import STACK, ForkServer
+from tests.helpers import page_bodies
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ForkServer]:
+    forks = ForkServer(STACK)
+    yield forks
+    forks.close()
+
+
+def test_a_forked_build_writes_what_a_new_interpreter_writes(
+    server: ForkServer, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-citations", src)
+    env = {**os.environ, "NO_COLOR": "1"}
+    forked = server.run(["-b", "html", str(src), str(tmp_path / "forked")], env)
+    fresh = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", str(src), str(tmp_path / "fresh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert forked.returncode == fresh.returncode == 0, forked.stderr
+    assert "build succeeded" in forked.stdout
+    assert page_bodies(tmp_path / "forked") == page_bodies(tmp_path / "fresh")
+
+
+def test_builds_do_not_leak_into_one_another(server: ForkServer, tmp_path: Path) -> None:
+    """Each build gets the environment and folder it asks for, and a failing build's exit
+    code and message come back while the next build starts clean."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "index.rst").write_text("Title\n=====\n\n|where|\n", encoding="utf-8")
+    (src / "conf.py").write_text(
+        "import os\n"
+        "rst_epilog = '.. |where| replace:: ' + os.environ.get('WHERE', 'nowhere')\n"
+        "if os.environ.get('BREAK'):\n    raise RuntimeError('broken on purpose')\n",
+        encoding="utf-8",
+    )
+    argv = ["-q", "-E", "-b", "text", str(src), str(tmp_path / "out")]
+    broken = server.run(argv, {**os.environ, "BREAK": "1"})
+    assert broken.returncode != 0
+    assert "broken on purpose" in broken.stderr
+    first = server.run(argv, {**os.environ, "WHERE": "here"})
+    assert first.returncode == 0, first.stderr
+    assert "here" in (tmp_path / "out" / "index.txt").read_text(encoding="utf-8")
+    second = server.run(argv, {k: v for k, v in os.environ.items() if k != "WHERE"})
+    assert second.returncode == 0, second.stderr
+    assert "nowhere" in (tmp_path / "out" / "index.txt").read_text(encoding="utf-8")
+
+
+def test_the_server_stops_when_its_owner_closes_it() -> None:
+    forks = ForkServer(())
+    assert forks.alive()
+    forks.close()
+    assert not forks.alive() and forks.process.returncode == 0
+    assert not Path(forks.folder).exists()
+
+
+def test_plugin_lookups_find_the_same_plugins() -> None:
+    plugins.look_up_once()
+    assert pybtex.plugin.entry_points is plugins.entry_points
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
+    assert style.__module__ == "pybtex.style.formatting.plain"
+    assert pybtex.plugin.find_plugin("pybtex.database.input", filename="x.bib").__name__ == (
+        "Parser"
+    )
+    with pytest.raises(pybtex.plugin.PluginNotFound):
+        pybtex.plugin.find_plugin("pybtex.style.formatting", "no-such-style")
