@@ -40,6 +40,8 @@ def sphinx_build(
     )
 
 
+PDF_STACK = ("weasyprint", "pikepdf")
+"""The PDF builder's libraries, imported by it on first use (the live preview has no PDFs)."""
 _SERVER: ForkServer | None = None
 
 
@@ -49,7 +51,7 @@ def _fork_server() -> ForkServer | None:
     if os.environ.get("EVIDENCE_TEST_FORK", "1") == "0" or not hasattr(os, "fork"):
         return None
     if _SERVER is None or not _SERVER.alive():
-        _SERVER = ForkServer([*STACK, "sphinx_evidence", *sphinx_evidence.FEATURES])
+        _SERVER = ForkServer([*STACK, *PDF_STACK, "sphinx_evidence", *sphinx_evidence.FEATURES])
     return _SERVER
 
 
