@@ -189,6 +189,9 @@ class ForkServer:
 
     def __init__(self, modules: Sequence[str] = STACK) -> None:
         self.folder = tempfile.mkdtemp(prefix="sphinx-forks-")
+        if len(self.folder) > 80 and Path("/tmp").is_dir():  # a socket's path: <= 107 bytes
+            os.rmdir(self.folder)
+            self.folder = tempfile.mkdtemp(prefix="sphinx-forks-", dir="/tmp")
         self.client = ForkClient(os.path.join(self.folder, "socket"))
         # started as a script, so that this package is not imported by the server
         self.process = subprocess.Popen(
