@@ -54,7 +54,7 @@ from sphinx_evidence.bib.types import FAMILIES
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
 from sphinx_evidence.citations.entry import index_entry, supply_label, way_in
-from sphinx_evidence.core.nodes import disclosure, print_url
+from sphinx_evidence.core.nodes import builder_format, disclosure, print_url
 from sphinx_evidence.core.text import safe_id, suggestion
 from sphinx_evidence.core.warnings import Warn, warn
 
@@ -409,7 +409,7 @@ class ReadingListTransform(SphinxPostTransform):
         domain = domain_of(self.env)
         cache = domain.cache
         levels = access_config(self.config).parsed
-        html = self.app.builder.format == "html"
+        html = builder_format(self.env) == "html"
         options = citations_config(self.config)
         filter_min = options.filter_min
         supply = supply_label(self.env, options)

@@ -21,7 +21,7 @@ from sphinx_evidence.citations import readinglist as rl
 from sphinx_evidence.citations.config import citations_config
 from sphinx_evidence.citations.domain import domain_of
 from sphinx_evidence.citations.entry import add_print_urls, index_entry, supply_label, way_in
-from sphinx_evidence.core.nodes import page_link, page_title, tooltip
+from sphinx_evidence.core.nodes import builder_format, page_link, page_title, tooltip
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -67,7 +67,7 @@ class BibliographyExtras(SphinxPostTransform):
         by_id = {c.citation_id: c for c in stock.citations}
         levels = access_config(self.config).parsed
         options = citations_config(self.config)
-        html = self.app.builder.format == "html"
+        html = builder_format(self.env) == "html"
         label = supply_label(self.env, options)
         lists: dict[nodes.Element, list[Entry]] = {}
         for found in list(self.document.findall(_bibliography_item)):

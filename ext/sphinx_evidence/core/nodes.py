@@ -151,6 +151,12 @@ def setup_nodes(app: Sphinx) -> None:
     )
 
 
+def builder_format(env: BuildEnvironment) -> str:
+    """The output format of the running builder ("html", "latex", ...), as Sphinx's own
+    post-transforms read it (a transform's ``app`` is deprecated in Sphinx 9)."""
+    return str(env._builder_cls.format)
+
+
 def page_title(env: BuildEnvironment, docname: str) -> str:
     """A page's title as text (its docname when it has none)."""
     title = env.titles.get(docname)
