@@ -15,7 +15,9 @@ guide, generated from the code).
 * :mod:`.pdf`: accessible PDFs written with WeasyPrint;
 * :mod:`.a11y`: fixes for stock Sphinx, furo and sphinx-design accessibility failures;
 * :mod:`.navcache`: furo's navigation tree rendered once per build, not once per page
-  (the same pages, faster).
+  (the same pages, faster);
+* :mod:`.searchcache`: the search index's word stems remembered for the whole build (the
+  same index, faster).
 
 Shared pieces live in :mod:`.core`; :mod:`.bib` is the BibTeX data layer, plain Python
 that does not import Sphinx.
@@ -38,6 +40,7 @@ FEATURES = (
     "sphinx_evidence.pdf",
     "sphinx_evidence.a11y",
     "sphinx_evidence.navcache",
+    "sphinx_evidence.searchcache",
 )
 
 __all__ = ["FEATURES", "__version__", "setup"]
