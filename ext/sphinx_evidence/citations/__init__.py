@@ -51,6 +51,7 @@ from sphinx_evidence.citations.transforms import (
 from sphinx_evidence.core import config as cfg
 from sphinx_evidence.core import extension_metadata
 from sphinx_evidence.core.nodes import chained, setup_nodes
+from sphinx_evidence.core.parallel import remember_main_process
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -87,6 +88,7 @@ def setup_citations(app: Sphinx) -> None:
     for name in BibtexFootDomain._role_names:
         app.add_role_to_domain("footcite", name, EvidenceFootCiteRole(), override=True)
     app.connect("builder-inited", load_bibfiles, priority=400)
+    app.connect("env-before-read-docs", remember_main_process)  # -j: see core.parallel
     app.connect("env-get-outdated", env_get_outdated)
     app.connect("env-updated", env_updated, priority=600)
     app.connect("env-check-consistency", check_supply_label)

@@ -12,9 +12,10 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
 from sphinx_evidence.access.levels import access_config
-from sphinx_evidence.bib.load import load, signature
+from sphinx_evidence.bib.load import BibCache, load, signature
 from sphinx_evidence.citations.config import house_rules_on
 from sphinx_evidence.citations.domain import domain_of
+from sphinx_evidence.core.parallel import MainProcessOnly
 from sphinx_evidence.core.warnings import Warn, warn
 
 
@@ -33,6 +34,18 @@ def bib_paths(app: Sphinx) -> list[Path]:
     return [(Path(app.confdir) / f).resolve() for f in app.config.bibtex_bibfiles or []]
 
 
+class _Cache(MainProcessOnly, BibCache):
+    """The parsed .bib files: read by every page, never sent back by a ``-j`` worker."""
+
+    __slots__ = ()
+
+
+class _BibData(MainProcessOnly, BibData):
+    """sphinxcontrib-bibtex's copy (the same entries): likewise."""
+
+    __slots__ = ()
+
+
 def load_bibfiles(app: Sphinx) -> None:
     """Parse the .bib files when they changed; hand the data to sphinxcontrib-bibtex."""
     paths = bib_paths(app)
@@ -47,7 +60,7 @@ def load_bibfiles(app: Sphinx) -> None:
         or set(levels) != domain.data.get("levels")
     ):
         before = {k.lower() for k in cache.data.entries} if cache is not None else set()
-        cache = load(paths, encoding, levels)
+        cache = _Cache(*load(paths, encoding, levels))
         after = {k.lower() for k in cache.data.entries}
         domain.data["changed_keys"] = before ^ after
         domain.data["cache"] = cache
@@ -55,7 +68,7 @@ def load_bibfiles(app: Sphinx) -> None:
     if not shares_data(app.config):
         return
     stock = cast("BibtexDomain", app.env.get_domain("cite"))
-    stock.data["bibdata"] = BibData(
+    stock.data["bibdata"] = _BibData(
         encoding=encoding,
         bibfiles={
             Path(path): BibFile(mtime=mtime, keys=dict.fromkeys(cache.keys_by_file.get(path, ())))

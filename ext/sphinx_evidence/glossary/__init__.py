@@ -34,6 +34,7 @@ from sphinx.config import Config
 from sphinx_evidence.core import config as config_mod
 from sphinx_evidence.core import extension_metadata
 from sphinx_evidence.core.assets import STATIC, add_page_asset, has_class
+from sphinx_evidence.core.parallel import remember_main_process
 from sphinx_evidence.glossary.config import PREFIX, GlossaryConfig, glossary_config
 from sphinx_evidence.glossary.domain import GlossaryDomain, collect
 from sphinx_evidence.glossary.links import setup_links
@@ -72,6 +73,7 @@ def setup_glossary(app: Sphinx) -> None:
         priority=900,
     )
     app.connect("env-updated", env_updated)
+    app.connect("env-before-read-docs", remember_main_process)  # -j: see core.parallel
     setup_links(app)
     setup_messages(app)
 

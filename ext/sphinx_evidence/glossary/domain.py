@@ -27,6 +27,7 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
+from sphinx_evidence.core.parallel import PerPage
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.glossary.match import (
     explicit_targets,
@@ -263,12 +264,13 @@ class GlossaryDomain(Domain):
 
     name = DOMAIN
     label = "Glossary cross-links"
-    data_version = 2
+    data_version = 3
+    # per page (a -j worker sends back only the pages it read: see core.parallel)
     initial_data: ClassVar[dict[str, Any]] = {
-        "entries": {},  # docname -> list[Entry]
-        "texts": {},  # docname -> auto-linkable prose text
-        "explicit": {},  # docname -> list of {term} targets
-        "optout": {},  # docname -> bool
+        "entries": PerPage(),  # docname -> list[Entry]
+        "texts": PerPage(),  # docname -> auto-linkable prose text
+        "explicit": PerPage(),  # docname -> list of {term} targets
+        "optout": PerPage(),  # docname -> bool
         "mentions": {},  # docname -> sorted keys of the entries it mentions (env-updated)
         "fingerprints": {},  # docname -> hash of what the glossary adds to it
         "used_by": {},  # entry key -> pages mentioning it, in toctree order (env-updated)
