@@ -88,3 +88,29 @@ def test_plugin_lookups_find_the_same_plugins() -> None:
     )
     with pytest.raises(pybtex.plugin.PluginNotFound):
         pybtex.plugin.find_plugin("pybtex.style.formatting", "no-such-style")
+
+
+def test_without_a_fork_server_the_preview_builds_as_stock(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the server cannot start (no Unix sockets, no fork), sphinx-autobuild runs its
+    own builds, and says why once."""
+    from sphinx_evidence.live import autobuild
+
+    def no_server() -> None:
+        raise OSError("no Unix sockets here")
+
+    seen = {}
+
+    def fake_main(argv: list[str]) -> None:
+        builder = autobuild.autobuild.Builder(
+            ["docs", "out"], url_host="127.0.0.1:0", pre_build_commands=[], post_build_commands=[]
+        )
+        seen["client"] = builder.client
+
+    monkeypatch.setattr(autobuild, "ForkServer", no_server)
+    monkeypatch.setattr(autobuild.autobuild, "main", fake_main)
+    monkeypatch.setattr(autobuild.autobuild, "Builder", autobuild.Builder)
+    autobuild.main(["docs", "out"])
+    assert seen == {"client": None}
+    assert "Each rebuild starts a new Python (no Unix sockets here)" in capsys.readouterr().out

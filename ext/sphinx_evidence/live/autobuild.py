@@ -76,12 +76,18 @@ def main(argv: Sequence[str]) -> None:
     # SIGTERM and SIGHUP end the preview as Ctrl-C does, through the ``finally`` below (the
     # web server hands a signal back to the handler it found once it has shut down), so
     # the fork server is always stopped and waited for, never left behind
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _exit)
-    server = ForkServer()
-    _CLIENT = server.client
+    previous = {signum: signal.signal(signum, _exit) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        server: ForkServer | None = ForkServer()
+    except (OSError, RuntimeError) as err:  # no Unix sockets or no fork: builds as stock
+        show_message(f"Each rebuild starts a new Python ({err})")
+        server = None
+    _CLIENT = server.client if server is not None else None
     autobuild.Builder = ForkBuilder  # the name its main() builds with
     try:
         autobuild.main(list(argv))
     finally:
-        server.close()
+        if server is not None:
+            server.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

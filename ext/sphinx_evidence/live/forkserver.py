@@ -3,10 +3,11 @@ start-up and the stack's imports every time.
 
 The server is a plain, single-threaded Python process (so forking it is safe) that imports
 the modules it is given once, then listens on a Unix socket for one request per
-connection: for each it forks a child that changes to the build's folder and environment, sends its
-output to two files, runs ``sphinx-build`` as ``python -m sphinx`` does, and exits; the
-server replies with the child's exit code. Every build starts from the same freshly
-imported state, so builds cannot leak into one another.
+connection: for each it forks a child that changes to the build's folder and environment,
+sends its output to two files (or to the server's terminal), runs ``sphinx-build`` as
+``python -m sphinx`` does, and exits; the server replies with the child's exit code.
+Every build starts from the same freshly imported state, so builds cannot leak into one
+another.
 
 Only modules that define things when imported belong in the list: conf.py, a site's local
 extensions and everything a build loads on request are imported by the child, as in a
