@@ -114,3 +114,17 @@ def test_without_a_fork_server_the_preview_builds_as_stock(
     autobuild.main(["docs", "out"])
     assert seen == {"client": None}
     assert "Each rebuild starts a new Python (no Unix sockets here)" in capsys.readouterr().out
+
+
+def test_without_sphinx_autobuild_the_preview_says_what_to_install() -> None:
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['sphinx_autobuild'] = None  # as if it were not installed\n"
+        "runpy.run_module('sphinx_evidence.live', run_name='__main__')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "pip install 'sphinx-evidence[live]'" in result.stderr
+    assert "Traceback" not in result.stderr
