@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,32 @@ def test_builds_do_not_leak_into_one_another(server: ForkServer, tmp_path: Path)
     second = server.run(argv, {k: v for k, v in os.environ.items() if k != "WHERE"})
     assert second.returncode == 0, second.stderr
     assert "nowhere" in (tmp_path / "out" / "index.txt").read_text(encoding="utf-8")
+
+
+def test_a_build_leaves_no_process_behind(server: ForkServer, tmp_path: Path) -> None:
+    """A build exits as an interpreter does: its atexit handlers run. sphinx-sitemap, for
+    one, starts a multiprocessing manager that only they stop."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "index.rst").write_text("Title\n=====\n", encoding="utf-8")
+    pid_file = tmp_path / "manager.pid"
+    (src / "conf.py").write_text(
+        "import multiprocessing, pathlib\n"
+        "def setup(app):\n"
+        "    def start(app):\n"
+        "        app.manager = multiprocessing.Manager()\n"
+        f"        pathlib.Path({str(pid_file)!r}).write_text(str(app.manager._process.pid))\n"
+        "    app.connect('builder-inited', start)\n",
+        encoding="utf-8",
+    )
+    result = server.run(["-q", "-b", "text", str(src), str(tmp_path / "out")], dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    manager = Path("/proc") / pid_file.read_text(encoding="utf-8")
+    for _ in range(50):
+        if not manager.exists():
+            break
+        time.sleep(0.1)
+    assert not manager.exists(), "the build's multiprocessing manager is still running"
 
 
 def test_the_server_stops_when_its_owner_closes_it() -> None:

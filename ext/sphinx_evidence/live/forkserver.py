@@ -111,6 +111,9 @@ def serve(listener: socket.socket, parent: IO[str]) -> None:
                     code = _child(request)
                 finally:
                     try:
+                        # what the interpreter does on exit: a build's atexit handlers
+                        # (a multiprocessing manager's shutdown, say) must run
+                        atexit._run_exitfuncs()
                         sys.stdout.flush()
                         sys.stderr.flush()
                     finally:
