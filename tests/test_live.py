@@ -97,6 +97,26 @@ def test_a_build_leaves_no_process_behind(server: ForkServer, tmp_path: Path) ->
     assert not manager.exists(), "the build's multiprocessing manager is still running"
 
 
+def test_a_build_waits_for_its_threads_as_an_interpreter_does(
+    server: ForkServer, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "index.rst").write_text("Title\n=====\n", encoding="utf-8")
+    done = tmp_path / "done"
+    (src / "conf.py").write_text(
+        "import pathlib, threading, time\n"
+        "def late():\n"
+        "    time.sleep(0.5)\n"
+        f"    pathlib.Path({str(done)!r}).write_text('written')\n"
+        "threading.Thread(target=late).start()\n",
+        encoding="utf-8",
+    )
+    result = server.run(["-q", "-b", "text", str(src), str(tmp_path / "out")], dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert done.read_text(encoding="utf-8") == "written"
+
+
 def test_the_server_stops_when_its_owner_closes_it() -> None:
     forks = ForkServer(())
     assert forks.alive()

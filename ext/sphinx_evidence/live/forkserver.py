@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,8 +112,9 @@ def serve(listener: socket.socket, parent: IO[str]) -> None:
                     code = _child(request)
                 finally:
                     try:
-                        # what the interpreter does on exit: a build's atexit handlers
-                        # (a multiprocessing manager's shutdown, say) must run
+                        # what the interpreter does on exit: wait for the build's threads,
+                        # run its atexit handlers (a multiprocessing manager's shutdown)
+                        threading._shutdown()  # type: ignore[attr-defined]
                         atexit._run_exitfuncs()
                         sys.stdout.flush()
                         sys.stderr.flush()
