@@ -47,19 +47,25 @@ def test_a_forked_build_writes_what_a_new_interpreter_writes(
     assert page_bodies(tmp_path / "forked") == page_bodies(tmp_path / "fresh")
 
 
+def _tiny_site(tmp_path: Path, conf: str, index: str = "Title\n=====\n") -> list[str]:
+    """A one-page site with ``conf``; the arguments of its text build."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "index.rst").write_text(index, encoding="utf-8")
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    return ["-q", "-E", "-b", "text", str(src), str(tmp_path / "out")]
+
+
 def test_builds_do_not_leak_into_one_another(server: ForkServer, tmp_path: Path) -> None:
     """Each build gets the environment and folder it asks for, and a failing build's exit
     code and message come back while the next build starts clean."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "index.rst").write_text("Title\n=====\n\n|where|\n", encoding="utf-8")
-    (src / "conf.py").write_text(
+    argv = _tiny_site(
+        tmp_path,
         "import os\n"
         "rst_epilog = '.. |where| replace:: ' + os.environ.get('WHERE', 'nowhere')\n"
         "if os.environ.get('BREAK'):\n    raise RuntimeError('broken on purpose')\n",
-        encoding="utf-8",
+        index="Title\n=====\n\n|where|\n",
     )
-    argv = ["-q", "-E", "-b", "text", str(src), str(tmp_path / "out")]
     broken = server.run(argv, {**os.environ, "BREAK": "1"})
     assert broken.returncode != 0
     assert "broken on purpose" in broken.stderr
@@ -74,20 +80,17 @@ def test_builds_do_not_leak_into_one_another(server: ForkServer, tmp_path: Path)
 def test_a_build_leaves_no_process_behind(server: ForkServer, tmp_path: Path) -> None:
     """A build exits as an interpreter does: its atexit handlers run. sphinx-sitemap, for
     one, starts a multiprocessing manager that only they stop."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "index.rst").write_text("Title\n=====\n", encoding="utf-8")
     pid_file = tmp_path / "manager.pid"
-    (src / "conf.py").write_text(
+    argv = _tiny_site(
+        tmp_path,
         "import multiprocessing, pathlib\n"
         "def setup(app):\n"
         "    def start(app):\n"
         "        app.manager = multiprocessing.Manager()\n"
         f"        pathlib.Path({str(pid_file)!r}).write_text(str(app.manager._process.pid))\n"
         "    app.connect('builder-inited', start)\n",
-        encoding="utf-8",
     )
-    result = server.run(["-q", "-b", "text", str(src), str(tmp_path / "out")], dict(os.environ))
+    result = server.run(argv, dict(os.environ))
     assert result.returncode == 0, result.stderr
     manager = Path("/proc") / pid_file.read_text(encoding="utf-8")
     for _ in range(50):
@@ -100,19 +103,16 @@ def test_a_build_leaves_no_process_behind(server: ForkServer, tmp_path: Path) ->
 def test_a_build_waits_for_its_threads_as_an_interpreter_does(
     server: ForkServer, tmp_path: Path
 ) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "index.rst").write_text("Title\n=====\n", encoding="utf-8")
     done = tmp_path / "done"
-    (src / "conf.py").write_text(
+    argv = _tiny_site(
+        tmp_path,
         "import pathlib, threading, time\n"
         "def late():\n"
         "    time.sleep(0.5)\n"
         f"    pathlib.Path({str(done)!r}).write_text('written')\n"
         "threading.Thread(target=late).start()\n",
-        encoding="utf-8",
     )
-    result = server.run(["-q", "-b", "text", str(src), str(tmp_path / "out")], dict(os.environ))
+    result = server.run(argv, dict(os.environ))
     assert result.returncode == 0, result.stderr
     assert done.read_text(encoding="utf-8") == "written"
 
