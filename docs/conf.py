@@ -94,6 +94,7 @@ evidence_citations_filter_min = 8  # only lists this long get a filter
 evidence_citations_tooltips = True  # citation tooltips on keyboard focus too
 evidence_citations_house_rules = True  # references.bib checked against the house style
 evidence_a11y_fixes = True  # fixes of stock Sphinx, furo and sphinx-design markup
+evidence_parallel_resolve = True  # with -j N: pages resolved in the write workers
 evidence_blog_path = "blog"  # pages under blog/ are posts
 evidence_blog_tag_pages = True  # blog/tags/<tag>.md written for every tag a post uses
 evidence_blog_tag_descriptions = {  # shown on those pages, above their lists

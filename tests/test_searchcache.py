@@ -70,3 +70,22 @@ def test_off_leaves_sphinx_as_it_is(tmp_path: Path) -> None:
 
 def test_without_an_indexer_nothing_happens() -> None:
     assert remember_stems(None) is False
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["kept", "stock"])
+def test_an_incremental_build_keeps_the_index_entries_of_pages_it_did_not_write(
+    tmp_path: Path, keep: bool
+) -> None:
+    """Sphinx 9 loses them: the reading lists' entries of every page not written again."""
+    src = generate(CORPUS, tmp_path / "src", "ours")
+    setting = ("-D", f"evidence_search_keep_entries={int(keep)}")
+    out = tmp_path / "out"
+    assert sphinx_build(src, out, "html", *setting).returncode == 0
+    page = sorted(src.glob("part01/*.md"))[1]
+    page.write_text(page.read_text().replace(" evidence ", " neighbourhood evidence ", 1))
+    assert sphinx_build(src, out, "html", *setting).returncode == 0
+    clean = tmp_path / "clean"
+    assert sphinx_build(src, clean, "html", "-E", *setting).returncode == 0
+    index, clean_index = (p.joinpath("searchindex.js").read_bytes() for p in (out, clean))
+    assert b'"indexentries":{"' in clean_index
+    assert (index == clean_index) is keep

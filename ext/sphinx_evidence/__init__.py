@@ -17,7 +17,9 @@ guide, generated from the code).
 * :mod:`.navcache`: furo's navigation tree rendered once per build, not once per page
   (the same pages, faster);
 * :mod:`.searchcache`: the search index's word stems remembered for the whole build (the
-  same index, faster).
+  same index, faster);
+* :mod:`.parallelwrite`: with ``-j N``, pages resolved in the write workers, not one after
+  the other in the main process (the same output, faster; a setting).
 
 Shared pieces live in :mod:`.core`; :mod:`.bib` is the BibTeX data layer, plain Python
 that does not import Sphinx.
@@ -41,6 +43,7 @@ FEATURES = (
     "sphinx_evidence.a11y",
     "sphinx_evidence.navcache",
     "sphinx_evidence.searchcache",
+    "sphinx_evidence.parallelwrite",
 )
 
 __all__ = ["FEATURES", "__version__", "setup"]

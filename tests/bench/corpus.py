@@ -281,6 +281,7 @@ OURS_CONF = """bibtex_default_style = "evidence"
 bibtex_reference_style = "evidence"
 evidence_access_help_page = "access"
 evidence_glossary_autolink = os.environ.get("BENCH_AUTOLINK", "1") != "0"
+evidence_parallel_resolve = True
 """
 
 
