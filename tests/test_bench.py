@@ -217,3 +217,27 @@ def test_the_real_site_as_docs_live_rebuilds_it(tmp_path: Path) -> None:
     assert edit.pages == full.pages  # the rebuild keeps every page
     page = (tmp_path / "live" / "html" / edit.note.split(" ")[0]).with_suffix(".html")
     assert "A sentence saved while previewing (2)." in page.read_text("utf-8")
+
+
+def test_the_pdf_targets() -> None:
+    corpus = "200 pages / 1000 entries / 100 terms"
+    report = bench.Report("now", {}, {}, [])
+    pdf = bench.Build(corpus, "ours", "pdf", 90.0, 88.0, 650.0, 0)
+    report.builds = [
+        pdf,
+        _build("the real site", "ours", "pdf-unchanged", 1.0),
+        _build(corpus, "ours", "pdf-unchanged", 1.5),
+    ]
+    target = f"whole-site PDF of the 200-page corpus <= 120 s and <= 700 MB peak ({corpus})"
+    unchanged = "PDFs when no source changed: not rendered again, < 5 s in all"
+    verdicts = {target: met for target, _measured, met in bench.speed_targets(report)}
+    assert verdicts == {target: "yes", unchanged: "yes"}
+    pdf.peak_mb = 1100.0  # fast enough, too much memory
+    assert dict((t, m) for t, _x, m in bench.speed_targets(report))[target] == "**no**"
+    pdf.peak_mb, pdf.cpu_seconds = 650.0, 130.0  # small enough, too slow
+    assert dict((t, m) for t, _x, m in bench.speed_targets(report))[target] == "**no**"
+    report.builds[2].seconds = 4.5  # 5.5 s in all
+    assert dict((t, m) for t, _x, m in bench.speed_targets(report))[unchanged] == "**no**"
+    other = bench.Build("150 pages / 750 entries / 75 terms", "ours", "pdf", 50.0, 50.0, 990.0, 0)
+    report.builds = [other]
+    assert [m for _t, _x, m in bench.speed_targets(report)] == ["n/a"]
