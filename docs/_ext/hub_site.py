@@ -9,6 +9,10 @@
   sphinx-notfound-page makes its styles and navigation, so they work at any depth.
 * ``robots.txt`` allows every crawler and, when the site's public address is known, names
   the sitemap.
+* With ``-j N``, each page keeps the metadata (front matter) its reader found:
+  sphinx-notfound-page's collector merges a read worker's whole metadata table into the
+  main process's, including the stub it makes for the 404 page in a worker that did not
+  read it, so the 404 page lost its ``summary`` in about half of parallel builds.
 """
 
 from __future__ import annotations
@@ -65,7 +69,24 @@ def _write_robots(app: Sphinx, exception: BaseException | None) -> None:
     Path(app.outdir, "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+_AS_READ: dict[str, Any] = {}
+"""docname -> the metadata the read worker that read the page found, in this build."""
+
+
+def _forget_metadata(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    _AS_READ.clear()
+
+
+def _metadata_as_read(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
+    for docname in docnames:
+        if docname in other.metadata:
+            _AS_READ[docname] = other.metadata[docname]
+    env.metadata.update(_AS_READ)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("env-before-read-docs", _forget_metadata)
+    app.connect("env-merge-info", _metadata_as_read, priority=900)  # after every collector
     app.connect("html-page-context", _describe_with_summary, priority=400)
     app.connect("html-page-context", _drop_relative_opengraph, priority=600)
     app.connect("doctree-resolved", _absolute_links_on_404)
