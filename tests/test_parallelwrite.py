@@ -86,6 +86,17 @@ def _same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
         assert b[name] == data, name
 
 
+def _serial_and_parallel(src: Path, tmp: Path, builder: str) -> dict[str, dict[str, bytes]]:
+    """Every output file of a ``-j 1`` and a ``-j 2`` build of ``src``, by ``-j``."""
+    built = {}
+    for jobs in ("1", "2"):
+        out = tmp / f"out-{jobs}"
+        result = sphinx_build(src, out, builder, "-j", jobs)
+        assert result.returncode == 0, result.stderr
+        built[jobs] = _files(out)
+    return built
+
+
 def _resolved_in(tmp: Path) -> tuple[int, dict[str, int]]:
     main = int((tmp / "main.pid").read_text())
     pids = {}
@@ -120,12 +131,7 @@ def test_off_the_main_process_resolves_every_page(tmp_path: Path) -> None:
 def test_the_output_is_that_of_a_serial_build(tmp_path: Path, builder: str) -> None:
     """Pages, search index (words, titles, index entries) and images."""
     src = _site(tmp_path, on=True)
-    built = {}
-    for jobs in ("1", "2"):
-        out = tmp_path / f"out-{jobs}"
-        result = sphinx_build(src, out, builder, "-j", jobs)
-        assert result.returncode == 0, result.stderr
-        built[jobs] = _files(out)
+    built = _serial_and_parallel(src, tmp_path, builder)
     assert "_images/pic.png" in built["2"]
     assert b"partnership 7" in built["2"]["searchindex.js"]
     _same(built["1"], built["2"])
@@ -134,12 +140,7 @@ def test_the_output_is_that_of_a_serial_build(tmp_path: Path, builder: str) -> N
 def test_a_corpus_of_ours_is_the_same_as_a_serial_build(tmp_path: Path) -> None:
     """Reading lists, citations, glossary links, badges and the downloads of each list."""
     src = generate(CORPUS, tmp_path / "src", "ours")
-    built = {}
-    for jobs in ("1", "2"):
-        out = tmp_path / f"out-{jobs}"
-        result = sphinx_build(src, out, "html", "-j", jobs)
-        assert result.returncode == 0, result.stderr
-        built[jobs] = _files(out)
+    built = _serial_and_parallel(src, tmp_path, "html")
     assert any(name.startswith("_downloads/") for name in built["2"])
     _same(built["1"], built["2"])
 
@@ -154,12 +155,7 @@ def test_the_real_site_is_the_same_as_a_serial_build(tmp_path: Path) -> None:
     src = tmp_path / "docs"
     shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build"))
     shutil.copyfile(DOCS.parent / "references.bib", tmp_path / "references.bib")
-    built = {}
-    for jobs in ("1", "2"):
-        out = tmp_path / f"out-{jobs}"
-        result = sphinx_build(src, out, "html", "-j", jobs)
-        assert result.returncode == 0, result.stderr
-        built[jobs] = _files(out)
+    built = _serial_and_parallel(src, tmp_path, "html")
     sitemaps = [_urls(built[jobs].pop("sitemap.xml")) for jobs in ("1", "2")]
     assert sitemaps[0] == sitemaps[1]
     assert len(sitemaps[0]) > 10
