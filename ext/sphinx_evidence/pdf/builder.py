@@ -46,7 +46,8 @@ from sphinx_evidence.pdf.config import (
 )
 from sphinx_evidence.pdf.cover import cover_details
 from sphinx_evidence.pdf.fonts import font_css, install_hint
-from sphinx_evidence.pdf.render import PdfWriteError, write_pdf
+from sphinx_evidence.pdf.book import write_book
+from sphinx_evidence.pdf.render import PdfWriteError, RenderResult, write_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ class PdfJob:
     title: str
     html: str | None
     """``None``: no page was read again since the last build, so the PDF is kept as it is."""
+    book: bool = False
+    """The whole-site PDF: rendered in parts when it is large."""
 
 
 class EvidencePDFBuilder(SingleFileHTMLBuilder):
@@ -291,7 +294,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             description=subtitle,
             web_url=self._web_url(root),
         )
-        return PdfJob(site_pdf_name(self.config), root, title, html)
+        return PdfJob(site_pdf_name(self.config), root, title, html, book=True)
 
     def _glossary_terms_used(self, docname: str) -> list[tuple[str, str]]:
         """(docname, anchor) of the glossary entries the page uses: from the glossary
@@ -418,7 +421,7 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             if target.exists():
                 target.unlink()
             try:
-                result = write_pdf(job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css)
+                result = self._write(job, target)
             except PdfWriteError as err:
                 failures.append(f"{job.name} (from {job.docname}): {err}")
                 continue
@@ -446,6 +449,18 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
         if self.options.html_dir:
             self._copy_to_html(written)
 
+    def _write(self, job: PdfJob, target: Path) -> RenderResult:
+        """Render one PDF: the whole-site book in parts when it is large (:mod:`.book`)."""
+        assert job.html is not None
+        outdir = Path(self.outdir)
+        if job.book and self.options.part_size:
+            size = self.options.part_size
+            book = write_book(job.html, outdir, target, STYLESHEET, self.fonts.css, size)
+            if book is not None:
+                logger.info(__("%s: rendered in %d parts"), job.name, book.parts)
+                return book
+        return write_pdf(job.html, outdir, target, STYLESHEET, extra_css=self.fonts.css)
+
     def _report(self, job: PdfJob, messages: list[str], problems: list[str]) -> None:
         for message in [*messages, *problems]:
             warn(Warn.pdf, f"{job.name}: {message}", location=job.docname)
@@ -470,8 +485,10 @@ class EvidencePDFBuilder(SingleFileHTMLBuilder):
             repr(self.options),
             self.config.language or "",
             *(f"{name} {version(name)}" for name in ("weasyprint", "pikepdf")),
-            Path(__file__).with_name("render.py").read_text("utf-8"),
-            Path(__file__).with_name("check.py").read_text("utf-8"),
+            *(
+                Path(__file__).with_name(module).read_text("utf-8")
+                for module in ("render.py", "check.py", "parts.py", "merge.py", "book.py")
+            ),
         ]
         self._settings_digest: str = PdfCache.digest(parts, self.fonts.files)
         return self._settings_digest

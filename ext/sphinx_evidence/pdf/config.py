@@ -104,6 +104,14 @@ class PdfConfig:
             "help": "HTML pages that have a PDF link to it (_pdf/<name>.pdf from the site root)."
         },
     )
+    part_size: int = field(
+        default=400_000,
+        metadata={
+            "help": "Characters of HTML per part when the whole-site PDF is rendered in "
+            "parts and merged (a large book needs the memory of one part, not of the whole); "
+            "0: render it as one document."
+        },
+    )
     check: bool = field(
         default=True,
         metadata={
@@ -124,6 +132,10 @@ class PdfConfig:
         for name in ("font", "mono_font"):
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _-]*", getattr(self, name)):
                 raise ValueError(f"{name} must name a font family (letters, digits, spaces)")
+        if isinstance(self.part_size, bool) or not isinstance(self.part_size, int):
+            raise ValueError("part_size must be a whole number of characters (0: one part)")
+        if self.part_size < 0:
+            raise ValueError("part_size must be 0 (one part) or more")
         if self.toc_depth < 1:
             raise ValueError("toc_depth must be 1 or more")
         if "/" in self.site_name or "\\" in self.site_name:

@@ -149,11 +149,31 @@ def _fast_page_references() -> Iterator[None]:
         pydyf.PDF.page_references = original
 
 
-def write_pdf(
-    html: str, base_url: Path, target: Path, stylesheet: Path, extra_css: str = ""
-) -> RenderResult:
-    """Render ``html`` to ``target`` with ``stylesheet`` (and ``extra_css``, the fonts);
-    raise :class:`PdfWriteError` when that fails."""
+@dataclass
+class PageInfo:
+    """What the book (:mod:`.book`) needs of a rendered page once its boxes are freed."""
+
+    height: float
+    name: str
+    """The page's named page type (``cover``), or ``""``."""
+    anchors: list[str]
+    bookmarks: list[Any]
+    """WeasyPrint's ``(level, label, (x, y), state)`` of each bookmark on the page."""
+
+
+@dataclass
+class Rendered:
+    """One HTML document rendered: the PDF (tagged, artifacts marked) and its pages."""
+
+    pdf: bytes
+    pages: list[PageInfo]
+    messages: list[str]
+    notices: set[str]
+
+
+def render_pdf(html: str, base_url: Path, stylesheet: Path, extra_css: str = "") -> Rendered:
+    """Render ``html`` with ``stylesheet`` (and ``extra_css``: the fonts, a part's rules)
+    to PDF/UA-1; raise :class:`PdfWriteError` when that fails."""
     with _quiet_loggers():  # importing WeasyPrint parses its own stylesheets, with progress
         from weasyprint import CSS, HTML
         from weasyprint.logger import LOGGER
@@ -176,35 +196,55 @@ def write_pdf(
     LOGGER.addHandler(collect)
     try:
         with _quiet_loggers(), _fast_page_references():
-            document = HTML(
+            source = HTML(
                 string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher, media_type="print"
             )
             fonts = FontConfiguration()  # @font-face rules take effect through it
             css = [CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts)]
             if extra_css:
                 css.append(CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts))
-            pdf_bytes = document.write_pdf(
-                stylesheets=css,
-                pdf_variant="pdf/ua-1",
-                finisher=_describe_links,
-                font_config=fonts,
-            )
+            options: dict[str, Any] = {"stylesheets": css, "pdf_variant": "pdf/ua-1"}
+            document = source.render(font_config=fonts, **options)
+            pages = [_page_info(page) for page in document.pages]
+            pdf_bytes = document.write_pdf(finisher=_describe_links, **options)
+            del document, source
     except Exception as err:
         raise PdfWriteError(f"WeasyPrint failed: {type(err).__name__}: {err}") from err
     finally:
         LOGGER.removeHandler(collect)
     if not pdf_bytes:
         raise PdfWriteError("WeasyPrint wrote nothing")
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         import io
 
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
             mark_artifacts(pdf)
-            pdf.save(target, deterministic_id=True, fix_metadata_version=False)
+            out = io.BytesIO()
+            pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     except pikepdf.PdfError as err:
         raise PdfWriteError(f"post-processing failed: {err}") from err
-    return RenderResult(target, collect.messages, collect.notices)
+    return Rendered(out.getvalue(), pages, collect.messages, collect.notices)
+
+
+def _page_info(page: Any) -> PageInfo:
+    page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+    return PageInfo(
+        height=float(page.height),
+        name=str(getattr(page_type, "name", "") or ""),
+        anchors=list(page.anchors),
+        bookmarks=list(page.bookmarks),
+    )
+
+
+def write_pdf(
+    html: str, base_url: Path, target: Path, stylesheet: Path, extra_css: str = ""
+) -> RenderResult:
+    """Render ``html`` to ``target`` with ``stylesheet`` (and ``extra_css``, the fonts);
+    raise :class:`PdfWriteError` when that fails."""
+    rendered = render_pdf(html, base_url, stylesheet, extra_css)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(rendered.pdf)
+    return RenderResult(target, rendered.messages, rendered.notices)
 
 
 def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:

@@ -7,14 +7,14 @@ language = "en_GB"
 bibtex_bibfiles = ["refs.bib"]
 
 
-def _broken_write_pdf(self, *args, **kwargs):
+def _broken_render(self, *args, **kwargs):
     raise RuntimeError("simulated layout failure")
 
 
 def setup(app):
     import weasyprint
 
-    weasyprint.HTML.write_pdf = _broken_write_pdf
+    weasyprint.HTML.render = _broken_render
 
 # the hub's own opt-ins, as docs/conf.py sets them
 from tests.house import HOUSE_SETTINGS
