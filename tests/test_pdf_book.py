@@ -25,7 +25,7 @@ SITE_PDF = "test-hub.pdf"
 def layout(path: Path) -> dict[str, Any]:
     """What a reader meets in the PDF, page by page."""
     with pikepdf.open(path) as pdf:
-        index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        index: dict[tuple[int, int], int] = {p.obj.objgen: n for n, p in enumerate(pdf.pages)}
         outline: list[tuple[int, str, int | None]] = []
         with pdf.open_outline() as tree:
             stack = [(0, item) for item in reversed(tree.root)]
@@ -38,8 +38,8 @@ def layout(path: Path) -> dict[str, Any]:
         flat = pdf.Root.Names.Dests.Names
         dests = {str(flat[i]): index[flat[i + 1][0].objgen] for i in range(0, len(flat), 2)}
         links = []
-        for n, page in enumerate(pdf.pages):
-            for annot in page.obj.get("/Annots", []):
+        for n, sheet in enumerate(pdf.pages):
+            for annot in sheet.obj.get("/Annots", []):
                 target = str(annot.Dest) if "/Dest" in annot else str(annot.A.URI)
                 rect = tuple(round(float(x)) for x in annot.Rect)
                 links.append((n, rect, target, str(annot.get("/Contents", ""))))

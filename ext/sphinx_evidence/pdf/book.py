@@ -15,6 +15,7 @@ tests (the text of every page, links, outline, tags).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from sphinx_evidence.pdf import parts as split
@@ -23,9 +24,7 @@ from sphinx_evidence.pdf.render import PageInfo, Rendered, RenderResult, render_
 
 PART_CSS = "@page { @bottom-center { content: none; } }"
 """The footers (page numbers) of the parts: the sheet draws them."""
-FRONT_CSS = (
-    f'.print-toc a::after {{ content: leader(".") attr({split.PAGE_ATTRIBUTE}); }}'
-)
+FRONT_CSS = f'.print-toc a::after {{ content: leader(".") attr({split.PAGE_ATTRIBUTE}); }}'
 """The contents' page numbers, written in (``target-counter`` cannot see other parts)."""
 SHEET_CSS = """
 @page { @top-left { content: none; } @top-right { content: none; } }
@@ -50,7 +49,8 @@ def _sheet(pages: list[PageInfo], lang: str) -> str:
         else '<div class="evidence-sheet"></div>'
         for p in pages
     )
-    return f'<!DOCTYPE html><html lang="{lang}"><head><title>-</title></head><body>{sheets}</body></html>'
+    head = '<head><meta charset="utf-8"><title>Page numbers</title></head>'
+    return f'<!DOCTYPE html><html lang="{escape(lang)}">{head}<body>{sheets}</body></html>'
 
 
 def write_book(

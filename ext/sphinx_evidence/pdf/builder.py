@@ -36,6 +36,7 @@ from sphinx.util.i18n import format_date
 from sphinx_evidence.core.nodes import page_title
 from sphinx_evidence.core.warnings import Warn, warn
 from sphinx_evidence.pdf import doctree as dt
+from sphinx_evidence.pdf.book import write_book
 from sphinx_evidence.pdf.cache import PdfCache
 from sphinx_evidence.pdf.config import (
     PDF_DIR,
@@ -46,7 +47,6 @@ from sphinx_evidence.pdf.config import (
 )
 from sphinx_evidence.pdf.cover import cover_details
 from sphinx_evidence.pdf.fonts import font_css, install_hint
-from sphinx_evidence.pdf.book import write_book
 from sphinx_evidence.pdf.render import PdfWriteError, RenderResult, write_pdf
 
 logger = logging.getLogger(__name__)

@@ -70,14 +70,14 @@ def _shift_keys(pdf: pikepdf.Pdf, shift: int) -> list[tuple[int, Any]]:
         for annotation in page.obj.get("/Annots", []):
             if "/StructParent" in annotation:
                 annotation.StructParent = int(annotation.StructParent) + shift
-    nums = pdf.Root.StructTreeRoot.ParentTree.get("/Nums", [])
+    nums: Any = pdf.Root.StructTreeRoot.ParentTree.get("/Nums", [])
     return [(int(nums[i]) + shift, nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
 
 
 def _dests(pdf: pikepdf.Pdf) -> list[tuple[str, Any]]:
     names = pdf.Root.get("/Names")
     dests = names.get("/Dests") if names is not None else None
-    flat = dests.get("/Names", []) if dests is not None else []
+    flat: Any = dests.get("/Names", []) if dests is not None else []
     return [(str(flat[i]), flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
 
 
@@ -104,14 +104,12 @@ def _outline(pdf: pikepdf.Pdf, pages: Sequence[PageInfo]) -> None:
     from weasyprint.document import Document
 
     whole = SimpleNamespace(pages=pages)
-    tree = Document.make_bookmark_tree(whole, SCALE, transform_pages=True)  # type: ignore[arg-type]
+    tree = Document.make_bookmark_tree(whole, SCALE, transform_pages=True)
 
     def items(subtrees: list[Any]) -> list[pikepdf.OutlineItem]:
         made = []
         for label, (page, x, y), children, state in subtrees:
-            item = pikepdf.OutlineItem(
-                label, page, pikepdf.PageLocation.XYZ, left=x, top=y, zoom=0
-            )
+            item = pikepdf.OutlineItem(label, page, pikepdf.PageLocation.XYZ, left=x, top=y, zoom=0)
             item.children.extend(items(children))
             item.is_closed = state == "closed"
             made.append(item)
@@ -175,7 +173,9 @@ def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet
     _outline(pdf, pages)
     with pikepdf.open(io.BytesIO(sheet)) as numbers:
         for page, over in zip(pdf.pages, numbers.pages, strict=True):
-            page.add_overlay(pdf.copy_foreign(over.as_form_xobject()))
+            page.add_overlay(
+                pdf.copy_foreign(over.as_form_xobject()), pikepdf.Rectangle(page.trimbox)
+            )
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     pdf.close()

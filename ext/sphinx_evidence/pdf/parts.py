@@ -30,7 +30,8 @@ DOC_START = "evidence-doc-start"
 FOREIGN = "file:///evidencepdf-part/#"
 """The address a link to another part's anchor has while the parts are rendered."""
 PAGE_ATTRIBUTE = "data-evidence-page"
-"""Set on each link of the printed contents: the page its target is on (see :func:`number_contents`)."""
+"""Set on each link of the printed contents: the page its target is on
+(:func:`number_contents`)."""
 
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -107,11 +108,12 @@ def _cut_points(main: ET.Element, size: int) -> set[int]:
     cuts: set[int] = set()
     held = 0
     for element in main.iter():
-        if element is not main and element.tag == "section" and DOC_START in _classes(element):
-            # not for a last part of less than a quarter: it would cost a render of its own
-            if held >= size and left >= size // 4 and not _shares_sheet(element, parents):
-                cuts.add(id(element))
-                held = 0
+        starts_sheet = element.tag == "section" and DOC_START in _classes(element)
+        # no last part of less than a quarter: it would cost a render of its own
+        due = held >= size and left >= size // 4 and element is not main
+        if starts_sheet and due and not _shares_sheet(element, parents):
+            cuts.add(id(element))
+            held = 0
         weight = _weight(element)
         held += weight
         left -= weight
@@ -202,9 +204,7 @@ def split(root: ET.Element, size: int) -> Book | None:
             front.append(child)
     everywhere = set().union(*(ids for _tree, ids in trees))
     front_ids = {e.get("id", "") for e in front.iter() if e.get("id")}
-    parts = [
-        Part(serialise(_link_across(tree, everywhere - ids)), ids) for tree, ids in trees
-    ]
+    parts = [Part(serialise(_link_across(tree, everywhere - ids)), ids) for tree, ids in trees]
     _link_across(front, everywhere - front_ids)
     return Book(front, parts)
 
@@ -251,7 +251,7 @@ def _attribute_name(name: str) -> str:
 
 def _write(element: ET.Element, out: list[str]) -> None:
     tag = element.tag
-    if tag is ET.Comment:  # type: ignore[comparison-overlap]
+    if tag is ET.Comment:
         out.append(f"<!--{element.text or ''}-->")
     else:
         name = _NAME.sub("", tag)
