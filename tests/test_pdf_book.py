@@ -129,3 +129,16 @@ def test_a_bad_part_size_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "evidence_pdf: part_size must be 0 (one part) or more" in result.stderr
+
+
+def test_each_font_subset_has_a_name_of_its_own(books: tuple[Path, Path, str]) -> None:
+    """Every part subsets the same faces: a name (``ABCDEF+Face``) is one subset's only."""
+    _whole, parted, _log = books
+    with pikepdf.open(parted) as pdf:
+        files: dict[str, set[tuple[int, int]]] = {}
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.get("/FontFile2") or obj.get("/FontFile3") or obj.get("/FontFile")
+                files.setdefault(str(obj.FontName), set()).add(program.objgen)
+    assert len(files) > 2  # the parts' subsets, each named apart
+    assert all(len(programs) == 1 for programs in files.values()), files

@@ -18,9 +18,17 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import pikepdf
+
 from sphinx_evidence.pdf import parts as split
 from sphinx_evidence.pdf.merge import merge
-from sphinx_evidence.pdf.render import PageInfo, Rendered, RenderResult, render_pdf
+from sphinx_evidence.pdf.render import (
+    PageInfo,
+    PdfWriteError,
+    Rendered,
+    RenderResult,
+    render_pdf,
+)
 
 PART_CSS = "@page { @bottom-center { content: none; } }"
 """The footers (page numbers) of the parts: the sheet draws them."""
@@ -43,8 +51,10 @@ class BookResult(RenderResult):
 
 
 def _sheet(pages: list[PageInfo], lang: str) -> str:
+    """An empty page for each of ``pages``, of the same named page type (the cover has no
+    footer): only the footers are drawn."""
     sheets = "".join(
-        f'<div class="evidence-sheet" style="page: {p.name}"></div>'
+        f'<div class="evidence-sheet" style="page: {escape(p.name)}"></div>'
         if p.name
         else '<div class="evidence-sheet"></div>'
         for p in pages
@@ -57,7 +67,8 @@ def write_book(
     html: str, base_url: Path, target: Path, stylesheet: Path, extra_css: str, size: int
 ) -> BookResult | None:
     """Write the book ``html`` to ``target`` in parts of about ``size`` characters of
-    HTML; ``None`` (nothing written) when it is one part."""
+    HTML; ``None`` (nothing written) when it is one part, or when the front part's length
+    does not settle (render it as one document)."""
     if size <= 0 or len(html) <= size:
         return None
     root = split.parse(html)
@@ -86,18 +97,21 @@ def write_book(
         if len(front.pages) == front_length:
             break
         front_length = len(front.pages)
+    else:  # its length does not settle: the contents' numbers would be off
+        return None
     messages = front.messages + messages
     notices |= front.notices
     pages = front.pages + body_pages
     lang = root.get("lang", "en")
     sheet = render_pdf(_sheet(pages, lang), base_url, stylesheet, f"{extra_css}\n{SHEET_CSS}")
     if len(sheet.pages) != len(pages):
-        from sphinx_evidence.pdf.render import PdfWriteError
-
         raise PdfWriteError(
             f"the page-number sheet has {len(sheet.pages)} pages, the book {len(pages)}"
         )
-    data = merge(front.pdf, [r.pdf for r in rendered], pages, sheet.pdf)
+    try:
+        data = merge(front.pdf, [r.pdf for r in rendered], pages, sheet.pdf)
+    except (pikepdf.PdfError, AttributeError, KeyError, ValueError) as err:
+        raise PdfWriteError(f"merging the parts failed: {type(err).__name__}: {err}") from err
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return BookResult(target, messages, notices, parts=len(rendered) + 1)

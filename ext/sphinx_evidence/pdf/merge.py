@@ -16,6 +16,7 @@ its page as an artifact.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from collections.abc import Iterator, Sequence
@@ -60,6 +61,40 @@ def _prefix_ids(document: Any, prefix: str) -> None:
             attributes.Headers = pikepdf.Array(
                 [pikepdf.String(prefix + str(h)) for h in attributes.Headers]
             )
+
+
+def _fonts(resources: Any, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Dictionary]:
+    """The fonts of ``resources`` and of the form XObjects it uses, each once."""
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    for font in (resources.get("/Font") or {}).values():
+        if isinstance(font, pikepdf.Dictionary) and font.objgen not in seen:
+            seen.add(font.objgen)
+            yield font
+            for descendant in font.get("/DescendantFonts", []):
+                yield descendant
+    for xobject in (resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            yield from _fonts(xobject.get("/Resources"), seen)
+
+
+def _retag_fonts(pdf: pikepdf.Pdf, salt: str) -> None:
+    """Give each font subset a tag of its own (``ABCDEF+Name``): every part subsets the
+    same faces under the same tags, and one PDF must not have two subsets of one name
+    (a viewer may draw one's glyphs with the other)."""
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in _fonts(page.obj.get("/Resources"), seen):
+            for holder, key in ((font, "/BaseFont"), (font.get("/FontDescriptor"), "/FontName")):
+                if not isinstance(holder, pikepdf.Dictionary) or key not in holder:
+                    continue
+                name = str(holder[key])[1:]
+                tag, plus, face = name.partition("+")
+                if plus and len(tag) == 6 and tag.isupper():
+                    digest = hashlib.sha256(f"{salt}:{tag}".encode()).digest()
+                    new = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+                    holder[key] = pikepdf.Name(f"/{new}+{face}")
 
 
 def _shift_keys(pdf: pikepdf.Pdf, shift: int) -> list[tuple[int, Any]]:
@@ -142,6 +177,7 @@ def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet
     for number, data in enumerate(parts, start=1):
         with pikepdf.open(io.BytesIO(data)) as part:
             part_document = part.Root.StructTreeRoot.K[0]
+            _retag_fonts(part, f"part{number}")
             _prefix_ids(part_document, f"part{number}-")
             pairs = _shift_keys(part, next_key)
             with warnings.catch_warnings():  # named destinations: merged below
@@ -172,6 +208,7 @@ def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet
     _link_across(pdf, set(dests))
     _outline(pdf, pages)
     with pikepdf.open(io.BytesIO(sheet)) as numbers:
+        _retag_fonts(numbers, "page numbers")
         for page, over in zip(pdf.pages, numbers.pages, strict=True):
             page.add_overlay(
                 pdf.copy_foreign(over.as_form_xobject()), pikepdf.Rectangle(page.trimbox)
