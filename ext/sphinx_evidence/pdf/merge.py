@@ -71,8 +71,7 @@ def _fonts(resources: Any, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Dicti
         if isinstance(font, pikepdf.Dictionary) and font.objgen not in seen:
             seen.add(font.objgen)
             yield font
-            for descendant in font.get("/DescendantFonts", []):
-                yield descendant
+            yield from font.get("/DescendantFonts", [])
     for xobject in (resources.get("/XObject") or {}).values():
         if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
             seen.add(xobject.objgen)
