@@ -139,6 +139,7 @@ def test_each_font_subset_has_a_name_of_its_own(books: tuple[Path, Path, str]) -
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
                 program = obj.get("/FontFile2") or obj.get("/FontFile3") or obj.get("/FontFile")
+                assert program is not None, obj.FontName  # embedded
                 files.setdefault(str(obj.FontName), set()).add(program.objgen)
     assert len(files) > 2  # the parts' subsets, each named apart
     assert all(len(programs) == 1 for programs in files.values()), files

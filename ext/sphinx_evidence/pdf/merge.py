@@ -63,7 +63,7 @@ def _prefix_ids(document: Any, prefix: str) -> None:
             )
 
 
-def _fonts(resources: Any, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Dictionary]:
+def _fonts(resources: Any, seen: set[tuple[int, int]]) -> Iterator[Any]:
     """The fonts of ``resources`` and of the form XObjects it uses, each once."""
     if not isinstance(resources, pikepdf.Dictionary):
         return
