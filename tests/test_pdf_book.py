@@ -143,3 +143,43 @@ def test_each_font_subset_has_a_name_of_its_own(books: tuple[Path, Path, str]) -
                 files.setdefault(str(obj.FontName), set()).add(program.objgen)
     assert len(files) > 2  # the parts' subsets, each named apart
     assert all(len(programs) == 1 for programs in files.values()), files
+
+
+def _page(name: str, extra: str = "") -> str:
+    words = " ".join(["Place-based care joins up services around people."] * 12)
+    return (
+        f'<section class="evidence-doc-start" id="{name}"><h2>Page {name}</h2>'
+        f"<p>{words}</p>{extra}</section>"
+    )
+
+
+def test_a_link_to_an_anchor_no_page_shows_is_dropped_as_in_one_document(
+    tmp_path: Path,
+) -> None:
+    from sphinx_evidence.pdf.book import write_book
+    from sphinx_evidence.pdf.builder import STYLESHEET
+    from sphinx_evidence.pdf.render import write_pdf
+    from tests.test_pdf import link_annotations
+
+    pages = [
+        _page("a", '<p>Hidden: <span id="hidden" style="display: none">x</span></p>'),
+        _page("b", '<p>See <a href="#a">page a</a>.</p>'),
+        _page("c", '<p>See <a href="#hidden">the hidden note</a> and <a href="#b">b</a>.</p>'),
+    ]
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Book</title>'
+        '</head><body class="evidence-print evidence-print-site"><div class="cover">'
+        '<p>Cover</p></div><nav class="print-toc"><h1>Contents</h1><ol>'
+        '<li class="toc-level-1"><a href="#a">A</a></li>'
+        '<li class="toc-level-1"><a href="#c">C</a></li></ol></nav>'
+        f'<main><section id="root"><h1>Book</h1><div class="toctree-wrapper">{"".join(pages)}'
+        "</div></section></main></body></html>"
+    )
+    whole = write_pdf(html, tmp_path, tmp_path / "whole.pdf", STYLESHEET)
+    parted = write_book(html, tmp_path, tmp_path / "parts.pdf", STYLESHEET, "", 600)
+    assert parted is not None and parted.parts == 4  # the front part and one per page
+    missing = "No anchor #hidden for internal URI reference"
+    assert missing in whole.messages and missing in parted.messages
+    assert link_annotations(parted.path) == link_annotations(whole.path)
+    assert pdftext(parted.path) == pdftext(whole.path)
+    assert check_pdf(parted.path, lang="en-GB", fonts=None) == []

@@ -57,7 +57,7 @@ def wrapper(*sections: str) -> str:
 
 BOOK = f"""<!DOCTYPE html><html lang="en"><head><title>Book</title></head>
 <body class="evidence-print evidence-print-site"><div class="cover"><p>Cover</p></div>
-<nav class="print-toc"><ol><li><a href="#a">A</a></li><li><a href="#a1">A1</a></li>
+<nav class="print-toc" id="contents"><ol><li><a href="#a">A</a></li><li><a href="#a1">A1</a></li>
 <li><a href="#b">B</a></li><li><a href="#nowhere">gone</a></li></ol></nav>
 <main><section id="root"><h1>Root</h1><p>Root text</p>
 {
@@ -68,7 +68,11 @@ BOOK = f"""<!DOCTYPE html><html lang="en"><head><title>Book</title></head>
             "<p>after a's pages</p>",
             text=False,
         ),
-        section("b", '<p><a href="#a1-p">to A1</a> and <a href="#b-p">here</a></p>'),
+        section(
+            "b",
+            '<p><a href="#a1-p">to A1</a>, <a href="#b-p">here</a>, '
+            '<a href="#contents">to the contents</a></p>',
+        ),
         section("c"),
     )
 }<p>Root's last words</p></section></main></body></html>"""
@@ -112,6 +116,7 @@ def test_links_to_other_parts_are_marked_and_contents_get_page_numbers() -> None
     holding_b = next(p for p in book.parts if "b" in p.ids)
     assert f'href="{parts.FOREIGN}a1-p"' in holding_b.html  # another part's anchor
     assert 'href="#b-p"' in holding_b.html  # this part's own anchor: as it was
+    assert f'href="{parts.FOREIGN}contents"' in holding_b.html  # the front part's
     html = parts.number_contents(book.front, {"a": 3, "a1": 3, "b": 7})
     tree = parts.parse(html)
     numbers = {a.get("href"): a.get(parts.PAGE_ATTRIBUTE) for a in tree.iter("a")}

@@ -109,9 +109,9 @@ def write_book(
             f"the page-number sheet has {len(sheet.pages)} pages, the book {len(pages)}"
         )
     try:
-        data = merge(front.pdf, [r.pdf for r in rendered], pages, sheet.pdf)
+        data, problems = merge(front.pdf, [r.pdf for r in rendered], pages, sheet.pdf)
     except (pikepdf.PdfError, AttributeError, KeyError, ValueError) as err:
         raise PdfWriteError(f"merging the parts failed: {type(err).__name__}: {err}") from err
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return BookResult(target, messages, notices, parts=len(rendered) + 1)
+    return BookResult(target, messages + problems, notices, parts=len(rendered) + 1)

@@ -115,21 +115,46 @@ def _dests(pdf: pikepdf.Pdf) -> list[tuple[str, Any]]:
     return [(str(flat[i]), flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
 
 
-def _link_across(pdf: pikepdf.Pdf, anchors: set[str]) -> None:
-    """Links written as :data:`FOREIGN` links go to the named destination."""
+def _link_across(pdf: pikepdf.Pdf, anchors: set[str]) -> list[str]:
+    """Links written as :data:`FOREIGN` links go to the named destination; a link to an
+    anchor no page holds (an element that is not displayed) is dropped, as WeasyPrint
+    drops one in a single document, with its message."""
+    dropped: set[tuple[int, int]] = set()
+    messages: list[str] = []
     for page in pdf.pages:
-        for annotation in page.obj.get("/Annots", []):
+        annotations = page.obj.get("/Annots")
+        for annotation in list(annotations or []):
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(FOREIGN):
                 continue
             anchor = unquote(uri[len(FOREIGN) :])
             if anchor not in anchors:
+                dropped.add(annotation.objgen)
+                messages.append(f"No anchor #{anchor} for internal URI reference")
                 continue
             del annotation["/A"]
             annotation.Dest = pikepdf.String(anchor)
             if str(annotation.get("/Contents", "")) == uri:
                 annotation.Contents = pikepdf.String("#" + anchor)
+        if annotations is not None and dropped:
+            page.obj.Annots = pikepdf.Array([a for a in annotations if a.objgen not in dropped])
+    if dropped:  # and the structure tree's references to them
+        for element in _elements(pdf.Root.StructTreeRoot.K):
+            kids = element.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                kept = [k for k in kids if not _refers_to(k, dropped)]
+                if len(kept) != len(kids):
+                    element.K = pikepdf.Array(kept)
+    return messages
+
+
+def _refers_to(kid: Any, annotations: set[tuple[int, int]]) -> bool:
+    return (
+        isinstance(kid, pikepdf.Dictionary)
+        and kid.get("/Type") == "/OBJR"
+        and kid.Obj.objgen in annotations
+    )
 
 
 def _outline(pdf: pikepdf.Pdf, pages: Sequence[PageInfo]) -> None:
@@ -164,9 +189,11 @@ def _copy(pdf: pikepdf.Pdf, item: Any) -> Any:
     return item
 
 
-def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet: bytes) -> bytes:
+def merge(
+    front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet: bytes
+) -> tuple[bytes, list[str]]:
     """The PDFs ``front`` and ``parts`` as one (``pages``: all their pages, in order), with
-    the pages of ``sheet`` drawn over theirs."""
+    the pages of ``sheet`` drawn over theirs; and the problems found (links dropped)."""
     pdf = pikepdf.open(io.BytesIO(front))
     root = pdf.Root.StructTreeRoot
     document = root.K[0]
@@ -204,7 +231,7 @@ def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet
         if "/Names" not in pdf.Root:
             pdf.Root.Names = pikepdf.Dictionary()
         pdf.Root.Names.Dests = pikepdf.Dictionary(Names=flat)
-    _link_across(pdf, set(dests))
+    messages = _link_across(pdf, set(dests))
     _outline(pdf, pages)
     with pikepdf.open(io.BytesIO(sheet)) as numbers:
         _retag_fonts(numbers, "page numbers")
@@ -215,4 +242,4 @@ def merge(front: bytes, parts: Sequence[bytes], pages: Sequence[PageInfo], sheet
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     pdf.close()
-    return out.getvalue()
+    return out.getvalue(), messages

@@ -202,8 +202,8 @@ def split(root: ET.Element, size: int) -> Book | None:
             copied_body.extend(c for c in child if c is not main)
         else:
             front.append(child)
-    everywhere = set().union(*(ids for _tree, ids in trees))
     front_ids = {e.get("id", "") for e in front.iter() if e.get("id")}
+    everywhere = set(front_ids).union(*(ids for _tree, ids in trees))
     parts = [Part(serialise(_link_across(tree, everywhere - ids)), ids) for tree, ids in trees]
     _link_across(front, everywhere - front_ids)
     return Book(front, parts)
