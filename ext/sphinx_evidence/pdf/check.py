@@ -37,10 +37,15 @@ A4 = (595.28, 841.89)
 def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
     """Structure elements in document (depth-first) order."""
     root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return
+    if root is not None:
+        yield from struct_elements(root.get("/K"))
+
+
+def struct_elements(kids: Any) -> Iterator[pikepdf.Dictionary]:
+    """The structure elements in ``kids`` (an element, or an element's ``/K``) and under
+    them, each once, depth-first."""
     seen: set[tuple[int, int]] = set()
-    stack: list[Any] = [root.get("/K")]
+    stack: list[Any] = [kids]
     while stack:
         kid = stack.pop()
         if isinstance(kid, pikepdf.Array):

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 import pikepdf
 
+from sphinx_evidence.pdf.check import struct_elements
 from sphinx_evidence.pdf.parts import FOREIGN
 from sphinx_evidence.pdf.render import PageInfo
 
@@ -33,27 +34,10 @@ SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint at zoom 1)."""
 
 
-def _elements(root: Any) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element under ``root`` (each once)."""
-    seen: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, pikepdf.Array):
-            stack.extend(item)
-        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/StructElem":
-            if item.is_indirect:
-                if item.objgen in seen:
-                    continue
-                seen.add(item.objgen)
-            yield item
-            stack.append(item.get("/K"))
-
-
 def _prefix_ids(document: Any, prefix: str) -> None:
     """Table header ids (WeasyPrint's ``<object number>-<row>-<column>``) are unique in
     one PDF only: give those of a part its prefix."""
-    for element in _elements(document):
+    for element in struct_elements(document):
         if "/ID" in element:
             element.ID = pikepdf.String(prefix + str(element.ID))
         attributes = element.get("/A")
@@ -140,7 +124,7 @@ def _link_across(pdf: pikepdf.Pdf, anchors: set[str]) -> list[str]:
         if annotations is not None and dropped:
             page.obj.Annots = pikepdf.Array([a for a in annotations if a.objgen not in dropped])
     if dropped:  # and the structure tree's references to them
-        for element in _elements(pdf.Root.StructTreeRoot.K):
+        for element in struct_elements(pdf.Root.StructTreeRoot.K):
             kids = element.get("/K")
             if isinstance(kids, pikepdf.Array):
                 kept = [k for k in kids if not _refers_to(k, dropped)]
